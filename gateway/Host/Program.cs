@@ -1,0 +1,1 @@
+Console.Error.WriteLine("engine host: not built yet");

@@ -1,0 +1,1 @@
+Console.Error.WriteLine("load test harness: not built yet");
