@@ -1,0 +1,435 @@
+using Engine.Book;
+using Engine.Commands;
+using Engine.Events;
+
+namespace Engine.Logic;
+
+// Order entry: place, cancel, replace, mass cancel, and the match callbacks.
+public sealed partial class ExchangeLogic
+{
+    /// <summary>Largest notional one order may carry, in money units (1e11 USD): keeps every product in 63 bits.</summary>
+    internal const long MaxOrderNotional = 100_000_000_000L * FixedPoint.MoneyScale;
+
+    private int _matchInstrument;
+
+    private void PlaceOrder(ref Command cmd)
+    {
+        var code = ValidateNewOrder(ref cmd, out var limitTicks, out var lots);
+        if (code != RejectCode.None)
+        {
+            Reject(ref cmd, code);
+            return;
+        }
+        var instrument = cmd.InstrumentId;
+        var book = _instruments.Books[instrument]!;
+        var side = cmd.Side;
+        var position = _positions.GetOrCreate(cmd.AccountId, instrument, DefaultLeverage(instrument));
+        var reduceOnly = (cmd.Flags & OrderFlags.ReduceOnly) != 0;
+        if (reduceOnly && lots > ReduceOnlyAllowance(side, _positions.Lots[position]))
+        {
+            Reject(ref cmd, RejectCode.ReduceOnlyWouldIncrease);
+            return;
+        }
+        var crosses = book.WouldCross(side, limitTicks);
+        if ((cmd.Flags & OrderFlags.PostOnly) != 0 && crosses)
+        {
+            Reject(ref cmd, RejectCode.PostOnlyWouldTake);
+            return;
+        }
+        var mayRest = cmd.OrderType == OrderType.Limit && cmd.TimeInForce == TimeInForce.GoodTillCancel;
+        if (mayRest && !book.EnsureInRange(limitTicks))
+        {
+            Reject(ref cmd, RejectCode.PriceOutsideBand);
+            return;
+        }
+        var slot = _orders.Allocate();
+        if (slot == 0)
+        {
+            Reject(ref cmd, RejectCode.OrderCapacityExceeded);
+            return;
+        }
+        var orders = _orders;
+        orders.PriceTicks[slot] = limitTicks;
+        orders.Leaves[slot] = lots;
+        orders.Filled[slot] = 0;
+        orders.Account[slot] = cmd.AccountId;
+        orders.Side[slot] = (byte)side;
+        orders.Instrument[slot] = instrument;
+        orders.Session[slot] = cmd.SessionId;
+        orders.ClientId[slot] = cmd.ClientOrderId;
+        orders.Flags[slot] = (byte)cmd.Flags;
+        orders.Stp[slot] = (byte)cmd.SelfTrade;
+        orders.Position[slot] = position;
+
+        ref var accepted = ref Accept(ref cmd);
+        accepted.OrderId = orders.IdOf(slot);
+        accepted.Side = side;
+        accepted.Price = cmd.OrderType == OrderType.Limit ? cmd.Price : 0;
+        accepted.Quantity = cmd.Quantity;
+        accepted.LeavesQuantity = cmd.Quantity;
+
+        if (cmd.TimeInForce == TimeInForce.FillOrKill
+            && book.FillableLots(side, limitTicks, lots, cmd.AccountId, cmd.SelfTrade) < lots)
+        {
+            EmitCanceled(slot, CancelReason.FillOrKill);
+            orders.Release(slot);
+            return;
+        }
+        var outcome = MatchOutcome.Done;
+        if (crosses)
+        {
+            _matchInstrument = instrument;
+            outcome = book.Match(slot, limitTicks, this);
+        }
+        if (orders.Leaves[slot] == 0)
+        {
+            orders.Release(slot);
+        }
+        else if (outcome == MatchOutcome.SelfTradeStop)
+        {
+            EmitCanceled(slot, CancelReason.SelfTradeTaker);
+            orders.Release(slot);
+        }
+        else if (!mayRest)
+        {
+            EmitCanceled(slot, CancelReason.ImmediateOrCancel);
+            orders.Release(slot);
+        }
+        else
+        {
+            book.Insert(slot);
+            LinkToAccount(slot);
+        }
+    }
+
+    private RejectCode ValidateNewOrder(ref Command cmd, out long limitTicks, out long lots)
+    {
+        limitTicks = 0;
+        lots = 0;
+        var instrument = cmd.InstrumentId;
+        if (!_instruments.IsValid(instrument)) return RejectCode.UnknownInstrument;
+        if (!_accounts.IsValid(cmd.AccountId)) return RejectCode.UnknownAccount;
+        if (cmd.Side != Side.Buy && cmd.Side != Side.Sell) return RejectCode.InvalidSide;
+        if (cmd.OrderType != OrderType.Limit && cmd.OrderType != OrderType.Market) return RejectCode.InvalidOrderType;
+        if (cmd.TimeInForce < TimeInForce.GoodTillCancel || cmd.TimeInForce > TimeInForce.FillOrKill) return RejectCode.InvalidTimeInForce;
+        if ((cmd.Flags & ~(OrderFlags.PostOnly | OrderFlags.ReduceOnly)) != 0) return RejectCode.InvalidFlags;
+        if ((cmd.Flags & OrderFlags.PostOnly) != 0
+            && (cmd.OrderType == OrderType.Market || cmd.TimeInForce != TimeInForce.GoodTillCancel)) return RejectCode.InvalidFlags;
+        if (cmd.SelfTrade > SelfTradeMode.CancelBoth) return RejectCode.InvalidSelfTradeMode;
+        var code = ValidateQuantity(instrument, cmd.Quantity, out lots);
+        if (code != RejectCode.None) return code;
+        if (cmd.OrderType == OrderType.Limit)
+        {
+            code = ValidatePrice(instrument, cmd.Price, out limitTicks);
+            if (code != RejectCode.None) return code;
+        }
+        else
+        {
+            // a market order is a limit order at the far edge of the band; it never rests (GTC acts as IOC)
+            var reference = _instruments.ReferenceTicks(instrument);
+            if (reference == 0) return RejectCode.NoReferencePrice;
+            var band = BandTicks(instrument, reference);
+            limitTicks = cmd.Side == Side.Buy ? reference + band : Math.Max(1, reference - band);
+        }
+        if ((Int128)limitTicks * lots * _instruments.LotTickValue[instrument] > MaxOrderNotional) return RejectCode.QuantityTooLarge;
+        return RejectCode.None;
+    }
+
+    private RejectCode ValidateQuantity(int instrument, long quantity, out long lots)
+    {
+        lots = 0;
+        if (quantity <= 0) return RejectCode.QuantityNotPositive;
+        var lotSize = _instruments.LotSize[instrument];
+        lots = quantity / lotSize;
+        if (lots * lotSize != quantity) return RejectCode.QuantityOffLot;
+        if (lots > _instruments.MaxOrderLots[instrument]) return RejectCode.QuantityTooLarge;
+        return RejectCode.None;
+    }
+
+    private RejectCode ValidatePrice(int instrument, long price, out long ticks)
+    {
+        ticks = 0;
+        if (price <= 0) return RejectCode.PriceNotPositive;
+        var tick = _instruments.TickSize[instrument];
+        ticks = price / tick;
+        if (ticks * tick != price) return RejectCode.PriceOffTick;
+        var reference = _instruments.ReferenceTicks(instrument);
+        if (reference != 0)
+        {
+            var band = BandTicks(instrument, reference);
+            if (ticks > reference + band || ticks < reference - band) return RejectCode.PriceOutsideBand;
+        }
+        return RejectCode.None;
+    }
+
+    private long BandTicks(int instrument, long referenceTicks) =>
+        (long)((Int128)referenceTicks * _instruments.BandBps[instrument] / 10_000);
+
+    private static long ReduceOnlyAllowance(Side side, long positionLots) =>
+        side == Side.Buy ? Math.Max(0, -positionLots) : Math.Max(0, positionLots);
+
+    private int DefaultLeverage(int instrument) => Math.Min(_config.DefaultLeverage, _instruments.MaxLeverage[instrument]);
+
+    private void CancelOrder(ref Command cmd)
+    {
+        var slot = ValidateOwnOrder(ref cmd);
+        if (slot == 0) return;
+        ref var e = ref Accept(ref cmd);
+        e.InstrumentId = _orders.Instrument[slot];
+        _instruments.Books[_orders.Instrument[slot]]!.Remove(slot);
+        EmitCanceled(slot, CancelReason.UserRequest);
+        RetireRestingOrder(slot);
+    }
+
+    /// <summary>The live slot of the command's order if it exists and belongs to the command's account; else rejects and returns 0.</summary>
+    private int ValidateOwnOrder(ref Command cmd)
+    {
+        if (!_accounts.IsValid(cmd.AccountId))
+        {
+            Reject(ref cmd, RejectCode.UnknownAccount);
+            return 0;
+        }
+        var slot = _orders.SlotOf(cmd.OrderId);
+        if (slot == 0)
+        {
+            Reject(ref cmd, RejectCode.UnknownOrder);
+            return 0;
+        }
+        if (_orders.Account[slot] != cmd.AccountId)
+        {
+            Reject(ref cmd, RejectCode.NotOrderOwner);
+            return 0;
+        }
+        return slot;
+    }
+
+    private void ReplaceOrder(ref Command cmd)
+    {
+        var slot = ValidateOwnOrder(ref cmd);
+        if (slot == 0) return;
+        var orders = _orders;
+        var instrument = orders.Instrument[slot];
+        var side = orders.SideOf(slot);
+        var oldTicks = orders.PriceTicks[slot];
+        var oldLeaves = orders.Leaves[slot];
+        var newTicks = oldTicks;
+        var newLots = oldLeaves;
+        RejectCode code;
+        if (cmd.Price != 0 && (code = ValidatePrice(instrument, cmd.Price, out newTicks)) != RejectCode.None)
+        {
+            Reject(ref cmd, code);
+            return;
+        }
+        if (cmd.Quantity != 0 && (code = ValidateQuantity(instrument, cmd.Quantity, out newLots)) != RejectCode.None)
+        {
+            Reject(ref cmd, code);
+            return;
+        }
+        if (newTicks == oldTicks && newLots == oldLeaves)
+        {
+            Reject(ref cmd, RejectCode.NothingToReplace);
+            return;
+        }
+        if ((Int128)newTicks * newLots * _instruments.LotTickValue[instrument] > MaxOrderNotional)
+        {
+            Reject(ref cmd, RejectCode.QuantityTooLarge);
+            return;
+        }
+        var book = _instruments.Books[instrument]!;
+        var flags = (OrderFlags)orders.Flags[slot];
+        var crosses = newTicks != oldTicks && book.WouldCross(side, newTicks);
+        if ((flags & OrderFlags.PostOnly) != 0 && crosses)
+        {
+            Reject(ref cmd, RejectCode.PostOnlyWouldTake);
+            return;
+        }
+        if ((flags & OrderFlags.ReduceOnly) != 0 && newLots > oldLeaves
+            && newLots > ReduceOnlyAllowance(side, _positions.Lots[orders.Position[slot]]))
+        {
+            Reject(ref cmd, RejectCode.ReduceOnlyWouldIncrease);
+            return;
+        }
+        if (newTicks != oldTicks && !book.EnsureInRange(newTicks))
+        {
+            Reject(ref cmd, RejectCode.PriceOutsideBand);
+            return;
+        }
+        ref var accepted = ref Accept(ref cmd);
+        accepted.InstrumentId = instrument;
+        accepted.Side = side;
+        var keepPriority = newTicks == oldTicks && newLots < oldLeaves;
+        if (keepPriority) book.ReduceInPlace(slot, newLots);
+        else
+        {
+            book.Remove(slot);
+            orders.PriceTicks[slot] = newTicks;
+            orders.Leaves[slot] = newLots;
+        }
+        EmitOrderEvent(slot, EventType.Replaced, keepPriority ? EventFlags.PriorityKept : EventFlags.None);
+        if (keepPriority) return;
+        var outcome = MatchOutcome.Done;
+        if (crosses)
+        {
+            _matchInstrument = instrument;
+            outcome = book.Match(slot, newTicks, this);
+        }
+        if (orders.Leaves[slot] == 0)
+        {
+            RetireRestingOrder(slot);
+        }
+        else if (outcome == MatchOutcome.SelfTradeStop)
+        {
+            EmitCanceled(slot, CancelReason.SelfTradeTaker);
+            RetireRestingOrder(slot);
+        }
+        else
+        {
+            book.Insert(slot);
+        }
+    }
+
+    private void MassCancel(ref Command cmd)
+    {
+        var account = cmd.AccountId;
+        if (!_accounts.IsValid(account))
+        {
+            Reject(ref cmd, RejectCode.UnknownAccount);
+            return;
+        }
+        var filter = cmd.InstrumentFilter != 0;
+        if (filter && !_instruments.IsValid(cmd.InstrumentId))
+        {
+            Reject(ref cmd, RejectCode.UnknownInstrument);
+            return;
+        }
+        var orders = _orders;
+        var count = 0;
+        for (var o = _accounts.OrderHead[account]; o != 0; o = orders.AccNext[o])
+            if (!filter || orders.Instrument[o] == cmd.InstrumentId) count++;
+        ref var accepted = ref Accept(ref cmd);
+        accepted.Count = count;
+        var slot = _accounts.OrderHead[account];
+        while (slot != 0)
+        {
+            var next = orders.AccNext[slot];
+            if (!filter || orders.Instrument[slot] == cmd.InstrumentId)
+            {
+                _instruments.Books[orders.Instrument[slot]]!.Remove(slot);
+                EmitCanceled(slot, CancelReason.MassCancel);
+                RetireRestingOrder(slot);
+            }
+            slot = next;
+        }
+    }
+
+    // ---- match callbacks (IMatchObserver) ----
+
+    void IMatchObserver.OnTrade(int taker, int maker, long priceTicks, long lots)
+    {
+        var instrument = _matchInstrument;
+        var instruments = _instruments;
+        var orders = _orders;
+        var notional = priceTicks * lots * instruments.LotTickValue[instrument];
+        var matchId = ++_lastMatchId;
+        instruments.LastTradeTicks[instrument] = priceTicks;
+        orders.Filled[taker] += lots;
+        orders.Filled[maker] += lots;
+        var signed = orders.Side[taker] == (byte)Side.Buy ? lots : -lots;
+        _positions.Lots[orders.Position[taker]] += signed;
+        _positions.Lots[orders.Position[maker]] -= signed;
+        EmitFill(taker, priceTicks, lots, Fee(notional, instruments.TakerFeePpm[instrument]), matchId, EventFlags.None);
+        EmitFill(maker, priceTicks, lots, Fee(notional, instruments.MakerFeePpm[instrument]), matchId, EventFlags.Maker);
+    }
+
+    void IMatchObserver.OnMakerRemoved(int maker, MakerRemoval reason)
+    {
+        if (reason == MakerRemoval.SelfTrade) EmitCanceled(maker, CancelReason.SelfTradeResting);
+        else if (reason == MakerRemoval.ReduceOnly) EmitCanceled(maker, CancelReason.ReduceOnly);
+        RetireRestingOrder(maker);
+    }
+
+    long IMatchObserver.PositionLots(int order) => _positions.Lots[_orders.Position[order]];
+
+    /// <summary>Fee in money units: charges round up, rebates round toward zero (both in the venue's favour).</summary>
+    internal static long Fee(long notional, int ppm)
+    {
+        if (ppm == 0) return 0;
+        const long fastLimit = long.MaxValue / 1_000_000;
+        if (notional <= fastLimit)
+        {
+            var p = notional * ppm;
+            return ppm > 0 ? (p + FixedPoint.RateScale - 1) / FixedPoint.RateScale : p / FixedPoint.RateScale;
+        }
+        var wide = (Int128)notional * ppm;
+        return (long)(ppm > 0 ? (wide + FixedPoint.RateScale - 1) / FixedPoint.RateScale : wide / FixedPoint.RateScale);
+    }
+
+    // ---- order bookkeeping ----
+
+    private void LinkToAccount(int slot)
+    {
+        var orders = _orders;
+        var account = orders.Account[slot];
+        var head = _accounts.OrderHead[account];
+        orders.AccPrev[slot] = 0;
+        orders.AccNext[slot] = head;
+        if (head != 0) orders.AccPrev[head] = slot;
+        _accounts.OrderHead[account] = slot;
+        _accounts.OpenOrders[account]++;
+        var position = orders.Position[slot];
+        _positions.OpenOrders[position]++;
+        if ((orders.Flags[slot] & (byte)OrderFlags.ReduceOnly) != 0) _positions.ReduceOnlyOrders[position]++;
+    }
+
+    /// <summary>Forgets an order that was resting (already unlinked from its book): account list, counters, slot.</summary>
+    private void RetireRestingOrder(int slot)
+    {
+        var orders = _orders;
+        var account = orders.Account[slot];
+        var prev = orders.AccPrev[slot];
+        var next = orders.AccNext[slot];
+        if (prev == 0) _accounts.OrderHead[account] = next;
+        else orders.AccNext[prev] = next;
+        if (next != 0) orders.AccPrev[next] = prev;
+        _accounts.OpenOrders[account]--;
+        var position = orders.Position[slot];
+        _positions.OpenOrders[position]--;
+        if ((orders.Flags[slot] & (byte)OrderFlags.ReduceOnly) != 0) _positions.ReduceOnlyOrders[position]--;
+        orders.Release(slot);
+    }
+
+    private ref OutputEvent EmitOrderEvent(int slot, EventType type, EventFlags flags)
+    {
+        var orders = _orders;
+        var instrument = orders.Instrument[slot];
+        ref var e = ref NewEvent(type);
+        e.Flags = flags;
+        e.SessionId = orders.Session[slot];
+        e.AccountId = orders.Account[slot];
+        e.InstrumentId = instrument;
+        e.Side = orders.SideOf(slot);
+        e.ClientOrderId = orders.ClientId[slot];
+        e.OrderId = orders.IdOf(slot);
+        e.Price = orders.PriceTicks[slot] * _instruments.TickSize[instrument];
+        e.LeavesQuantity = orders.Leaves[slot] * _instruments.LotSize[instrument];
+        e.Quantity = e.LeavesQuantity;
+        return ref e;
+    }
+
+    private void EmitCanceled(int slot, CancelReason reason)
+    {
+        ref var e = ref EmitOrderEvent(slot, EventType.Canceled, EventFlags.None);
+        e.Code = (ushort)reason;
+        e.LeavesQuantity = 0;
+    }
+
+    private void EmitFill(int slot, long priceTicks, long lots, long fee, long matchId, EventFlags flags)
+    {
+        ref var e = ref EmitOrderEvent(slot, EventType.Fill, flags);
+        var instrument = _orders.Instrument[slot];
+        e.Price = priceTicks * _instruments.TickSize[instrument];
+        e.Quantity = lots * _instruments.LotSize[instrument];
+        e.Fee = fee;
+        e.MatchId = matchId;
+    }
+}

@@ -1,0 +1,11 @@
+using Engine.Events;
+
+namespace Engine.Logic;
+
+/// <summary>Receives the output events of the business logic, in order, in batches.</summary>
+/// <remarks>Called on the business-logic thread; the span is only valid during the call.</remarks>
+public interface IEventSink
+{
+    /// <summary>Takes a batch of events.</summary>
+    void Publish(ReadOnlySpan<OutputEvent> events);
+}

@@ -1,0 +1,77 @@
+using Engine.Book;
+
+namespace Engine.State;
+
+/// <summary>Instruments, struct-of-arrays, indexed by the instrument id (dense, chosen by the admin).</summary>
+/// <remarks>
+/// <code>
+///  Exists         bool
+///  TickSize       long  raw price units per tick
+///  LotSize        long  raw quantity units per lot
+///  LotTickValue   long  money units of one lot moving one tick (TickSize·LotSize/1e10, exact)
+///  MaxOrderLots   long  largest order, in lots
+///  MakerFeePpm    int   negative: rebate
+///  TakerFeePpm    int
+///  BandBps        int   price band around the reference price, basis points
+///  MaxLeverage    int   instrument-wide leverage cap (tiers may lower it)
+///  MarkPrice      long  raw; 0 = none yet
+///  LastTradeTicks long  ticks; 0 = no trade yet
+///  TierCount      int   maintenance tiers (at most <see cref="MaxTiers"/>), flattened below
+///  TierCap, TierMmrPpm, TierCum, TierMaxLeverage   [instrument · MaxTiers + tier]
+///  Books          OrderBook per instrument (null until defined)
+/// </code>
+/// </remarks>
+internal sealed class InstrumentTable
+{
+    public const int MaxTiers = 16;
+
+    public readonly bool[] Exists;
+    public readonly long[] TickSize;
+    public readonly long[] LotSize;
+    public readonly long[] LotTickValue;
+    public readonly long[] MaxOrderLots;
+    public readonly int[] MakerFeePpm;
+    public readonly int[] TakerFeePpm;
+    public readonly int[] BandBps;
+    public readonly int[] MaxLeverage;
+    public readonly long[] MarkPrice;
+    public readonly long[] LastTradeTicks;
+    public readonly int[] TierCount;
+    public readonly long[] TierCap;
+    public readonly int[] TierMmrPpm;
+    public readonly long[] TierCum;
+    public readonly int[] TierMaxLeverage;
+    public readonly OrderBook?[] Books;
+
+    public InstrumentTable(int capacity)
+    {
+        Exists = new bool[capacity];
+        TickSize = new long[capacity];
+        LotSize = new long[capacity];
+        LotTickValue = new long[capacity];
+        MaxOrderLots = new long[capacity];
+        MakerFeePpm = new int[capacity];
+        TakerFeePpm = new int[capacity];
+        BandBps = new int[capacity];
+        MaxLeverage = new int[capacity];
+        MarkPrice = new long[capacity];
+        LastTradeTicks = new long[capacity];
+        TierCount = new int[capacity];
+        TierCap = new long[capacity * MaxTiers];
+        TierMmrPpm = new int[capacity * MaxTiers];
+        TierCum = new long[capacity * MaxTiers];
+        TierMaxLeverage = new int[capacity * MaxTiers];
+        Books = new OrderBook?[capacity];
+    }
+
+    public int Capacity => Exists.Length;
+
+    public bool IsValid(int id) => (uint)id < (uint)Exists.Length && Exists[id];
+
+    /// <summary>Reference price in ticks for the band: the mark if any, else the last trade, else 0.</summary>
+    public long ReferenceTicks(int id)
+    {
+        var mark = MarkPrice[id];
+        return mark > 0 ? mark / TickSize[id] : LastTradeTicks[id];
+    }
+}
