@@ -1,0 +1,121 @@
+using Engine.Commands;
+using Engine.Events;
+using Engine.Logic;
+using Engine.Ring;
+
+namespace Engine.Pipeline;
+
+/// <summary>Sizes and wait strategies of the in-process pipeline.</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Input ring size (power of two).</summary>
+    public int InputRingSize { get; init; } = 1 << 16;
+    /// <summary>Output ring size (power of two); at least twice the logic's event buffer.</summary>
+    public int OutputRingSize { get; init; } = 1 << 17;
+    /// <summary>Wait strategy of the logic thread (and of producers when the input ring is full).</summary>
+    public Func<IWaitStrategy> InputWait { get; init; } = () => new SleepingWaitStrategy();
+    /// <summary>Wait strategy of the publisher thread.</summary>
+    public Func<IWaitStrategy> OutputWait { get; init; } = () => new SleepingWaitStrategy();
+    /// <summary>Business-logic capacities.</summary>
+    public EngineConfig Engine { get; init; } = new();
+}
+
+/// <summary>
+/// The engine in process: a multi-producer input ring, the business-logic thread, an output ring and a
+/// publisher thread that hands every event to <typeparamref name="TPublisher"/>.
+/// </summary>
+/// <remarks>
+/// <code>
+///  Submit ──► input ring ──► logic thread (ExchangeLogic) ──► output ring ──► publisher thread ──► TPublisher
+///  (any thread)  Command         one thread owns all state       OutputEvent      OnEvent(ref OutputEvent, …)
+/// </code>
+/// Producers block (per the input wait strategy) when the input ring is full; the logic thread blocks when
+/// the output ring is full, so a slow publisher slows intake rather than growing a queue.
+/// </remarks>
+/// <typeparam name="TPublisher">The publisher's handler.</typeparam>
+public sealed class EnginePipeline<TPublisher> : IDisposable
+    where TPublisher : IValueEventHandler<OutputEvent>
+{
+    private readonly ValueRingBuffer<Command> _input;
+    private readonly ValueRingBuffer<OutputEvent> _output;
+    private readonly ValueBatchEventProcessor<Command, LogicHandler> _logicProcessor;
+    private readonly ValueBatchEventProcessor<OutputEvent, TPublisher> _publisher;
+    private Task? _logicTask;
+    private Task? _publisherTask;
+
+    /// <summary>Builds the pipeline; call <see cref="Start"/> before submitting.</summary>
+    public EnginePipeline(PipelineOptions options, TPublisher publisher)
+    {
+        if (options.OutputRingSize < 2 * options.Engine.EventBufferSize)
+            throw new ArgumentException("the output ring must hold at least two event buffers");
+        _input = ValueRingBuffer<Command>.Create(ProducerType.Multi, options.InputRingSize, options.InputWait());
+        _output = ValueRingBuffer<OutputEvent>.Create(ProducerType.Single, options.OutputRingSize, options.OutputWait());
+        var handler = new LogicHandler(_output);
+        Logic = new ExchangeLogic(options.Engine, handler);
+        handler.Logic = Logic;
+        _logicProcessor = ValueBatchEventProcessor.Create(_input, _input.NewBarrier(), handler);
+        _input.AddGatingSequences(_logicProcessor.Sequence);
+        _publisher = ValueBatchEventProcessor.Create(_output, _output.NewBarrier(), publisher);
+        _output.AddGatingSequences(_publisher.Sequence);
+    }
+
+    /// <summary>The business logic. Read its state only when the pipeline is stopped or drained.</summary>
+    public ExchangeLogic Logic { get; }
+
+    /// <summary>The input ring, for producers that claim and publish slots themselves (batch claims).</summary>
+    public ValueRingBuffer<Command> Input => _input;
+
+    /// <summary>Sequence of the last command the logic thread finished.</summary>
+    public long ProcessedSequence => _logicProcessor.Sequence.Value;
+
+    /// <summary>Starts the logic and publisher threads.</summary>
+    public void Start()
+    {
+        _publisherTask = _publisher.Start("engine-publisher");
+        _logicTask = _logicProcessor.Start("engine-logic");
+    }
+
+    /// <summary>Copies a command into the next input slot and publishes it; returns its sequence.</summary>
+    /// <remarks>Thread-safe; blocks while the ring is full.</remarks>
+    public long Submit(in Command command)
+    {
+        var sequence = _input.Next();
+        _input[sequence] = command;
+        _input.Publish(sequence);
+        return sequence;
+    }
+
+    /// <summary>Waits until every submitted command is processed and every event published, or the timeout passes.</summary>
+    public bool Drain(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var spinner = new SpinWait();
+        while (_logicProcessor.Sequence.Value < _input.Cursor || _publisher.Sequence.Value < _output.Cursor)
+        {
+            ThrowIfFaulted();
+            if (Environment.TickCount64 > deadline) return false;
+            spinner.SpinOnce(sleep1Threshold: 20);
+        }
+        return true;
+    }
+
+    /// <summary>Drains, then stops both threads.</summary>
+    public void Stop(TimeSpan timeout)
+    {
+        Drain(timeout);
+        _logicProcessor.Halt();
+        _logicTask?.Wait(timeout);
+        _publisher.Halt();
+        _publisherTask?.Wait(timeout);
+        ThrowIfFaulted();
+    }
+
+    private void ThrowIfFaulted()
+    {
+        var fault = _logicProcessor.Fault ?? _publisher.Fault;
+        if (fault != null) throw new InvalidOperationException("an engine stage failed", fault);
+    }
+
+    /// <summary>Stops the pipeline.</summary>
+    public void Dispose() => Stop(TimeSpan.FromSeconds(10));
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the engine host in Release if needed, then runs it. With no argument it starts the engine on its
+# embedded default configuration; other sub-commands are listed by `./run-engine.sh help`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")" && pwd)"
+out="$root/gateway/Host/bin/Release/net10.0"
+exe="$out/engine-host.dll"
+newest_source=$(find "$root/engine" "$root/journal" "$root/gateway" -name '*.cs' -o -name '*.csproj' | xargs ls -t 2>/dev/null | head -1)
+if [ ! -f "$exe" ] || [ "$newest_source" -nt "$exe" ]; then
+  echo "building engine host (Release)..." >&2
+  dotnet build "$root/gateway/Host/Host.csproj" -c Release --nologo -v quiet >&2
+fi
+exec dotnet "$exe" "$@"

@@ -1,0 +1,80 @@
+using Engine.Commands;
+using Engine.Events;
+using Engine.Logic;
+using Engine.Pipeline;
+using Engine.Ring;
+using Engine.Tests.Support;
+
+namespace Engine.Tests.Pipeline;
+
+public class EnginePipelineTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private sealed class CountingPublisher : IValueEventHandler<OutputEvent>
+    {
+        public long Count;
+        public long LastInputSequence = -1;
+        public bool OutOfOrder;
+
+        public void OnEvent(ref OutputEvent data, long sequence, bool endOfBatch)
+        {
+            if (data.InputSequence < LastInputSequence) OutOfOrder = true;
+            LastInputSequence = data.InputSequence;
+            Count++;
+        }
+    }
+
+    private sealed class FailingPublisher : IValueEventHandler<OutputEvent>
+    {
+        public void OnEvent(ref OutputEvent data, long sequence, bool endOfBatch) =>
+            throw new InvalidOperationException("publisher failed on purpose");
+    }
+
+    private static Command[] All(int seed, int count)
+    {
+        var list = new List<Command>(MixedStream.Setup());
+        list.AddRange(MixedStream.Generate(seed, count));
+        return list.ToArray();
+    }
+
+    [Test]
+    public void ShouldProduceTheSameStateAndEventsAsTheLogicCalledDirectly()
+    {
+        var commands = All(7, 50_000);
+        var direct = new NullSink();
+        var reference = new ExchangeLogic(new EngineConfig(), direct);
+        for (var i = 0; i < commands.Length; i++) reference.Process(ref commands[i], i); // ring sequences start at 0
+        reference.FlushEvents();
+
+        var publisher = new CountingPublisher();
+        var options = new PipelineOptions
+        {
+            InputRingSize = 1024, // small rings: wrap-around many times
+            OutputRingSize = 2048,
+            InputWait = () => new BlockingWaitStrategy(),
+            OutputWait = () => new SleepingWaitStrategy(),
+        };
+        using var pipeline = new EnginePipeline<CountingPublisher>(options, publisher);
+        pipeline.Start();
+        foreach (var c in commands) pipeline.Submit(c);
+        Assert.That(pipeline.Drain(Timeout), Is.True, "drained");
+        pipeline.Stop(Timeout);
+
+        Assert.That(publisher.Count, Is.EqualTo(direct.Count), "every event reached the publisher once");
+        Assert.That(publisher.OutOfOrder, Is.False, "events arrive in input order");
+        Assert.That(pipeline.Logic.StateHash(), Is.EqualTo(reference.StateHash()));
+        Assert.That(pipeline.Logic.EventHash, Is.EqualTo(reference.EventHash));
+    }
+
+    [Test]
+    public void ShouldReportAPublisherFailureInsteadOfHanging()
+    {
+        var options = new PipelineOptions { InputWait = () => new BlockingWaitStrategy(), OutputWait = () => new BlockingWaitStrategy() };
+        var pipeline = new EnginePipeline<FailingPublisher>(options, new FailingPublisher());
+        pipeline.Start();
+        pipeline.Submit(Cmd.CreateAccount(1));
+        var ex = Assert.Throws<InvalidOperationException>(() => pipeline.Drain(Timeout));
+        Assert.That(ex!.InnerException!.Message, Does.Contain("on purpose"));
+    }
+}
