@@ -9,7 +9,7 @@ namespace Engine.Tests.Pipeline;
 
 public class EnginePipelineTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(60);
 
     private sealed class CountingPublisher : IValueEventHandler<OutputEvent>
     {
@@ -58,8 +58,8 @@ public class EnginePipelineTests
         using var pipeline = new EnginePipeline<CountingPublisher>(options, publisher);
         pipeline.Start();
         foreach (var c in commands) pipeline.Submit(c);
-        Assert.That(pipeline.Drain(Timeout), Is.True, "drained");
-        pipeline.Stop(Timeout);
+        Assert.That(pipeline.Drain(_timeout), Is.True, "drained");
+        pipeline.Stop(_timeout);
 
         Assert.That(publisher.Count, Is.EqualTo(direct.Count), "every event reached the publisher once");
         Assert.That(publisher.OutOfOrder, Is.False, "events arrive in input order");
@@ -74,7 +74,7 @@ public class EnginePipelineTests
         var pipeline = new EnginePipeline<FailingPublisher>(options, new FailingPublisher());
         pipeline.Start();
         pipeline.Submit(Cmd.CreateAccount(1));
-        var ex = Assert.Throws<InvalidOperationException>(() => pipeline.Drain(Timeout));
+        var ex = Assert.Throws<InvalidOperationException>(() => pipeline.Drain(_timeout));
         Assert.That(ex!.InnerException!.Message, Does.Contain("on purpose"));
     }
 }
