@@ -76,7 +76,8 @@ internal sealed class LadderBitset
     /// <summary>Lowest set index ≥ <paramref name="from"/>, or -1.</summary>
     public int NextSetAtOrAbove(int from)
     {
-        if ((uint)from >= (uint)_size) return -1;
+        if (from >= _size) return -1;
+        if (from < 0) from = 0;
         var layers = _layers;
         var i = from;
         var k = 0;

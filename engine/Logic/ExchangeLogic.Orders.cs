@@ -243,7 +243,9 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.PostOnlyWouldTake);
             return;
         }
-        if ((flags & OrderFlags.ReduceOnly) != 0 && newLots > oldLeaves
+        // a reduce-only order may only shrink in place; anything that re-enters the book (and may trade as a
+        // taker) must fit the position, so that it can never trade past it
+        if ((flags & OrderFlags.ReduceOnly) != 0 && (newTicks != oldTicks || newLots > oldLeaves)
             && newLots > ReduceOnlyAllowance(side, _positions.Lots[orders.Position[slot]]))
         {
             Reject(ref cmd, RejectCode.ReduceOnlyWouldIncrease);

@@ -46,8 +46,8 @@ public readonly record struct ReferenceOrder(long Id, int Account, Side Side, lo
 /// of a replace, instrument and side (the new price and quantity are in the Replaced event).</item>
 /// <item>Reduce-only maker: the cap applies when the allowance is below the trade that would happen
 /// (min of the two open quantities); otherwise the maker trades normally and stays, even if its rest exceeds the
-/// allowance. Replace of a reduce-only order: refused only when it raises the quantity above both the old quantity and
-/// the allowance; a repriced order that crosses trades as a plain taker (no cap; see ReduceOnlyTests).</item>
+/// allowance. Replace of a reduce-only order: refused when the new open quantity exceeds the allowance, unless the
+/// replace only lowers the quantity at the same price (so a repriced order that crosses never trades past the position).</item>
 /// <item>Reference ticks = mark / tick, truncated: a mark below one tick means no reference (no band, no market
 /// orders). A replace that names a price is band-checked even when the price does not change.</item>
 /// </list>
@@ -258,7 +258,7 @@ public sealed class ReferenceBook
         var crosses = priceChanges && Crosses(order.Side, newTicks);
         if (code == RejectCode.None && order.Flags.HasFlag(OrderFlags.PostOnly) && crosses) code = RejectCode.PostOnlyWouldTake;
         if (code == RejectCode.None && order.Flags.HasFlag(OrderFlags.ReduceOnly)
-            && newLots > order.Leaves && newLots > Allowance(order.Account, order.Side)) code = RejectCode.ReduceOnlyWouldIncrease;
+            && (priceChanges || newLots > order.Leaves) && newLots > Allowance(order.Account, order.Side)) code = RejectCode.ReduceOnlyWouldIncrease;
         if (code == RejectCode.None && priceChanges && !FitsLadder(newTicks)) code = RejectCode.PriceOutsideBand;
         if (code != RejectCode.None)
         {
