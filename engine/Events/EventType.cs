@@ -22,11 +22,43 @@ public enum EventType : byte
     Canceled = 11,
     /// <summary>A replace took effect: new price and new open quantity; <c>Flags</c> says whether priority was kept.</summary>
     Replaced = 12,
+    /// <summary>A step of a liquidation; <c>Code</c> holds the <see cref="LiquidationStep"/>.</summary>
+    Liquidation = 13,
 
     /// <summary>Query row: one aggregated price level of a book.</summary>
     BookLevel = 30,
     /// <summary>Query row: one open order of an account.</summary>
     OpenOrder = 31,
+    /// <summary>Query row: an account's cross-margin figures.</summary>
+    AccountRisk = 32,
+    /// <summary>Query row: an account's balance in one asset.</summary>
+    Balance = 33,
+    /// <summary>Query row: one position of an account (size, entry, mark, PnL, margins).</summary>
+    Position = 34,
+    /// <summary>Query row: the liquidation figures of the position reported just before.</summary>
+    PositionPrices = 35,
+}
+
+/// <summary>Which step of a liquidation a <see cref="EventType.Liquidation"/> event reports.</summary>
+/// <remarks>Persisted: explicit values, append-only.</remarks>
+public enum LiquidationStep : ushort
+{
+    /// <summary>Not a step.</summary>
+    None = 0,
+    /// <summary>An isolated position fell to or below maintenance: its liquidation starts.</summary>
+    IsolatedStarted = 1,
+    /// <summary>A cross account fell to or below maintenance: its liquidation starts.</summary>
+    CrossStarted = 2,
+    /// <summary>A liquidation order closes (part of) a position at or better than the bankruptcy price through the book.</summary>
+    Order = 3,
+    /// <summary>The insurance fund took over what the book did not, at the bankruptcy price.</summary>
+    Takeover = 4,
+    /// <summary>A profitable opposite position was auto-deleveraged at the bankruptcy price.</summary>
+    AutoDeleverage = 5,
+    /// <summary>Money moved between the position or account and the insurance fund (positive: to the fund).</summary>
+    FundTransfer = 6,
+    /// <summary>The position or account is healthy again, or closed.</summary>
+    Completed = 7,
 }
 
 /// <summary>Why an order was canceled.</summary>

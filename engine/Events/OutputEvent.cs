@@ -72,9 +72,27 @@ public struct OutputEvent
     /// <summary>Receive time of the causing command.</summary>
     [FieldOffset(88)] public long Time;
 
+    // Aliases for risk rows and liquidation events (same bytes, named for their meaning; see docs/protocol.md).
+
+    /// <summary>AccountRisk: cross equity (collateral + cross unrealized PnL), money. Position: entry price, raw.</summary>
+    [FieldOffset(40)] public long Equity;
+    /// <summary>AccountRisk: collateral value, money. Balance: balance, 1e-6 of the asset.</summary>
+    [FieldOffset(48)] public long Collateral;
+    /// <summary>AccountRisk: margin reserved by open orders, money. Position: mark price (raw).</summary>
+    [FieldOffset(56)] public long OrderMargin;
+    /// <summary>AccountRisk: available for orders, money. Position: unrealized PnL, money. PositionPrices: isolated margin.</summary>
+    [FieldOffset(64)] public long Available;
+    /// <summary>AccountRisk and Position: maintenance margin, money. Liquidation: amount moved, money.</summary>
+    [FieldOffset(72)] public long Maintenance;
+    /// <summary>AccountRisk and Position: initial margin, money.</summary>
+    [FieldOffset(80)] public long InitialMargin;
+
     /// <summary>The reject code of a <see cref="EventType.Rejected"/> event.</summary>
     public readonly RejectCode RejectCode => (RejectCode)Code;
 
     /// <summary>The reason of a <see cref="EventType.Canceled"/> event.</summary>
     public readonly CancelReason CancelReason => (CancelReason)Code;
+
+    /// <summary>The step of a <see cref="EventType.Liquidation"/> event.</summary>
+    public readonly LiquidationStep LiquidationStep => (LiquidationStep)Code;
 }

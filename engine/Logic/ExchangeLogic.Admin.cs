@@ -1,5 +1,6 @@
 using Engine.Book;
 using Engine.Commands;
+using Engine.Risk;
 using Engine.State;
 
 namespace Engine.Logic;
@@ -133,6 +134,7 @@ public sealed partial class ExchangeLogic
             return;
         }
         _accounts.EnsureCapacity(id);
+        EnsureTouchCapacity(_accounts.Capacity);
         _accounts.Exists[id] = true;
         Accept(ref cmd);
     }
@@ -141,28 +143,43 @@ public sealed partial class ExchangeLogic
     {
         if (!ValidateBalanceCommand(ref cmd)) return;
         ref var balance = ref _accounts.Balance[cmd.AccountId * _accounts.AssetCapacity + cmd.AssetId];
-        if (balance > long.MaxValue - cmd.Amount)
+        if (balance > long.MaxValue / 4 - cmd.Amount)
         {
             Reject(ref cmd, RejectCode.InvalidAmount);
             return;
         }
+        if (balance == 0 && cmd.AssetId != 0) _assets.AddHolder(cmd.AssetId, cmd.AccountId);
         balance += cmd.Amount;
+        if (cmd.AssetId == 0) _netUsdDeposits += cmd.Amount;
+        RecomputeCollateral(cmd.AccountId);
         ref var e = ref Accept(ref cmd);
-        e.Quantity = balance;
+        e.Collateral = balance;
     }
 
     private void Withdraw(ref Command cmd)
     {
         if (!ValidateBalanceCommand(ref cmd)) return;
-        ref var balance = ref _accounts.Balance[cmd.AccountId * _accounts.AssetCapacity + cmd.AssetId];
+        var account = cmd.AccountId;
+        ref var balance = ref _accounts.Balance[account * _accounts.AssetCapacity + cmd.AssetId];
         if (balance < cmd.Amount)
         {
             Reject(ref cmd, RejectCode.InsufficientBalance);
             return;
         }
+        // what the account may take out is what new orders could use: cross equity less margins and reservations
+        if (account != InsuranceAccount && CollateralValue(cmd.AssetId, cmd.Amount) > FreeMargin(account))
+        {
+            Reject(ref cmd, RejectCode.InsufficientMargin);
+            return;
+        }
         balance -= cmd.Amount;
+        if (balance == 0 && cmd.AssetId != 0) _assets.RemoveHolder(cmd.AssetId, account);
+        if (cmd.AssetId == 0) _netUsdDeposits -= cmd.Amount;
+        RecomputeCollateral(account);
         ref var e = ref Accept(ref cmd);
-        e.Quantity = balance;
+        e.Collateral = balance;
+        Touch(account);
+        SettleRisk();
     }
 
     private bool ValidateBalanceCommand(ref Command cmd)
@@ -216,7 +233,7 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.UnknownInstrument);
             return 0;
         }
-        var position = _positions.GetOrCreate(cmd.AccountId, cmd.InstrumentId, DefaultLeverage(cmd.InstrumentId));
+        var position = _positions.GetOrCreate(cmd.AccountId, cmd.InstrumentId, DefaultLeverage(cmd.InstrumentId), _accounts.PositionHead);
         if (_positions.Lots[position] != 0 || _positions.OpenOrders[position] != 0)
         {
             Reject(ref cmd, RejectCode.PositionOrOrdersOpen);
@@ -227,18 +244,40 @@ public sealed partial class ExchangeLogic
 
     private void AdjustIsolatedMargin(ref Command cmd)
     {
-        // Isolated collateral is posted by the risk engine (margin model); until a position holds any,
-        // there is nothing to adjust.
-        var code = !_accounts.IsValid(cmd.AccountId) ? RejectCode.UnknownAccount
+        var account = cmd.AccountId;
+        var code = !_accounts.IsValid(account) ? RejectCode.UnknownAccount
             : !_instruments.IsValid(cmd.InstrumentId) ? RejectCode.UnknownInstrument
             : cmd.Amount == 0 ? RejectCode.InvalidAmount
-            : RejectCode.NoIsolatedPosition;
-        Reject(ref cmd, code);
+            : RejectCode.None;
+        var position = code == RejectCode.None ? _positions.Find(account, cmd.InstrumentId) : 0;
+        if (code == RejectCode.None && (position == 0 || _positions.Lots[position] == 0
+            || _positions.Mode[position] != (byte)MarginMode.Isolated)) code = RejectCode.NoIsolatedPosition;
+        if (code == RejectCode.None && cmd.Amount > 0 && cmd.Amount > FreeMargin(account)) code = RejectCode.InsufficientMargin;
+        if (code == RejectCode.None && cmd.Amount < 0)
+        {
+            // unrealized profit never leaves an isolated position, and what stays must cover initial margin
+            var miso = _positions.IsoMargin[position];
+            var removable = Math.Min(miso, miso + _positions.Upnl[position] - _positions.Im[position]);
+            if (-cmd.Amount > removable) code = RejectCode.IsolatedMarginRemovalTooLarge;
+        }
+        if (code != RejectCode.None)
+        {
+            Reject(ref cmd, code);
+            return;
+        }
+        _positions.IsoMargin[position] += cmd.Amount;
+        CreditUsd(account, -cmd.Amount);
+        _positions.LiqPrice[position] = MarginMath.LiquidationPrice(_instruments, cmd.InstrumentId, _positions.Lots[position],
+            _positions.Cost[position], _positions.IsoMargin[position]);
+        ref var e = ref Accept(ref cmd);
+        e.Available = _positions.IsoMargin[position];
+        e.Price = _positions.LiqPrice[position];
     }
 
     private void MarkPrice(ref Command cmd)
     {
-        if (!_instruments.IsValid(cmd.InstrumentId))
+        var instrument = cmd.InstrumentId;
+        if (!_instruments.IsValid(instrument))
         {
             Reject(ref cmd, RejectCode.UnknownInstrument);
             return;
@@ -248,23 +287,37 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.PriceNotPositive);
             return;
         }
-        _instruments.MarkPrice[cmd.InstrumentId] = cmd.Price;
+        var tick = _instruments.TickSize[instrument];
+        _instruments.MarkPrice[instrument] = cmd.Price;
+        _instruments.MarkTicks[instrument] = (cmd.Price + tick / 2) / tick; // positions are valued on the tick grid
         Accept(ref cmd);
+        RemarginInstrument(instrument);
+        SettleRisk();
     }
 
     private void AssetPrice(ref Command cmd)
     {
-        if (!_assets.IsValid(cmd.AssetId))
+        var asset = cmd.AssetId;
+        if (!_assets.IsValid(asset))
         {
             Reject(ref cmd, RejectCode.UnknownAsset);
             return;
         }
-        if (cmd.Price <= 0 || cmd.AssetId == 0)
+        if (cmd.Price <= 0 || asset == 0)
         {
-            Reject(ref cmd, cmd.AssetId == 0 ? RejectCode.InvalidAssetSpec : RejectCode.PriceNotPositive);
+            Reject(ref cmd, asset == 0 ? RejectCode.InvalidAssetSpec : RejectCode.PriceNotPositive);
             return;
         }
-        _assets.Price[cmd.AssetId] = cmd.Price;
+        _assets.Price[asset] = cmd.Price;
         Accept(ref cmd);
+        // re-value only the accounts that hold the asset (a stablecoin depeg touches just its holders)
+        var holders = _assets.Holders[asset];
+        for (var i = 0; i < _assets.HolderCount[asset]; i++)
+        {
+            var account = holders![i];
+            RecomputeCollateral(account);
+            if (_accounts.CrossMm[account] > 0 && IsCrossUnhealthy(account)) Touch(account);
+        }
+        SettleRisk();
     }
 }

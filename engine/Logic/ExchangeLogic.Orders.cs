@@ -1,6 +1,8 @@
 using Engine.Book;
 using Engine.Commands;
 using Engine.Events;
+using Engine.Risk;
+using Engine.State;
 
 namespace Engine.Logic;
 
@@ -23,7 +25,7 @@ public sealed partial class ExchangeLogic
         var instrument = cmd.InstrumentId;
         var book = _instruments.Books[instrument]!;
         var side = cmd.Side;
-        var position = _positions.GetOrCreate(cmd.AccountId, instrument, DefaultLeverage(instrument));
+        var position = _positions.GetOrCreate(cmd.AccountId, instrument, DefaultLeverage(instrument), _accounts.PositionHead);
         var reduceOnly = (cmd.Flags & OrderFlags.ReduceOnly) != 0;
         if (reduceOnly && lots > ReduceOnlyAllowance(side, _positions.Lots[position]))
         {
@@ -40,6 +42,18 @@ public sealed partial class ExchangeLogic
         if (mayRest && !book.EnsureInRange(limitTicks))
         {
             Reject(ref cmd, RejectCode.PriceOutsideBand);
+            return;
+        }
+        var leverage = _positions.Leverage[position];
+        var reserve = reduceOnly ? 0 : OrderReserve(instrument, limitTicks, lots, leverage);
+        if (reserve > FreeMargin(cmd.AccountId))
+        {
+            Reject(ref cmd, RejectCode.InsufficientMargin);
+            return;
+        }
+        if (!reduceOnly && leverage > MaxLeverageAfter(position, lots, limitTicks))
+        {
+            Reject(ref cmd, RejectCode.LeverageOutOfRange);
             return;
         }
         var slot = _orders.Allocate();
@@ -60,6 +74,8 @@ public sealed partial class ExchangeLogic
         orders.Flags[slot] = (byte)cmd.Flags;
         orders.Stp[slot] = (byte)cmd.SelfTrade;
         orders.Position[slot] = position;
+        orders.Reserved[slot] = 0;
+        ResetReserve(slot);
 
         ref var accepted = ref Accept(ref cmd);
         accepted.OrderId = orders.IdOf(slot);
@@ -72,6 +88,7 @@ public sealed partial class ExchangeLogic
             && book.FillableLots(side, limitTicks, lots, cmd.AccountId, cmd.SelfTrade) < lots)
         {
             EmitCanceled(slot, CancelReason.FillOrKill);
+            ReleaseReserve(slot);
             orders.Release(slot);
             return;
         }
@@ -81,25 +98,30 @@ public sealed partial class ExchangeLogic
             _matchInstrument = instrument;
             outcome = book.Match(slot, limitTicks, this);
         }
-        if (orders.Leaves[slot] == 0)
+        var rests = orders.Leaves[slot] > 0 && outcome != MatchOutcome.SelfTradeStop && mayRest;
+        if (orders.Leaves[slot] > 0 && !rests)
+            EmitCanceled(slot, outcome == MatchOutcome.SelfTradeStop ? CancelReason.SelfTradeTaker : CancelReason.ImmediateOrCancel);
+        if (rests)
         {
-            orders.Release(slot);
-        }
-        else if (outcome == MatchOutcome.SelfTradeStop)
-        {
-            EmitCanceled(slot, CancelReason.SelfTradeTaker);
-            orders.Release(slot);
-        }
-        else if (!mayRest)
-        {
-            EmitCanceled(slot, CancelReason.ImmediateOrCancel);
-            orders.Release(slot);
-        }
-        else
-        {
+            ResetReserve(slot);
             book.Insert(slot);
             LinkToAccount(slot);
         }
+        else
+        {
+            ReleaseReserve(slot);
+            orders.Release(slot);
+        }
+        if (crosses) SettleRisk();
+    }
+
+    /// <summary>Highest leverage the position's tier allows once <paramref name="lots"/> more at <paramref name="priceTicks"/> are added.</summary>
+    private int MaxLeverageAfter(int position, long lots, long priceTicks)
+    {
+        var instrument = _positions.Instrument[position];
+        var held = _positions.Lots[position];
+        var notional = ((held >= 0 ? held : -held) + lots) * priceTicks * _instruments.LotTickValue[instrument];
+        return MarginMath.MaxLeverage(_instruments, instrument, notional);
     }
 
     private RejectCode ValidateNewOrder(ref Command cmd, out long limitTicks, out long lots)
@@ -251,6 +273,15 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.ReduceOnlyWouldIncrease);
             return;
         }
+        if ((flags & OrderFlags.ReduceOnly) == 0)
+        {
+            var more = OrderReserve(instrument, newTicks, newLots, _positions.Leverage[orders.Position[slot]]) - orders.Reserved[slot];
+            if (more > 0 && more > FreeMargin(cmd.AccountId))
+            {
+                Reject(ref cmd, RejectCode.InsufficientMargin);
+                return;
+            }
+        }
         if (newTicks != oldTicks && !book.EnsureInRange(newTicks))
         {
             Reject(ref cmd, RejectCode.PriceOutsideBand);
@@ -267,6 +298,7 @@ public sealed partial class ExchangeLogic
             orders.PriceTicks[slot] = newTicks;
             orders.Leaves[slot] = newLots;
         }
+        ResetReserve(slot);
         EmitOrderEvent(slot, EventType.Replaced, keepPriority ? EventFlags.PriorityKept : EventFlags.None);
         if (keepPriority) return;
         var outcome = MatchOutcome.Done;
@@ -286,8 +318,10 @@ public sealed partial class ExchangeLogic
         }
         else
         {
+            ResetReserve(slot);
             book.Insert(slot);
         }
+        if (crosses) SettleRisk();
     }
 
     private void MassCancel(ref Command cmd)
@@ -337,10 +371,14 @@ public sealed partial class ExchangeLogic
         orders.Filled[taker] += lots;
         orders.Filled[maker] += lots;
         var signed = orders.Side[taker] == (byte)Side.Buy ? lots : -lots;
-        _positions.Lots[orders.Position[taker]] += signed;
-        _positions.Lots[orders.Position[maker]] -= signed;
-        EmitFill(taker, priceTicks, lots, Fee(notional, instruments.TakerFeePpm[instrument]), matchId, EventFlags.None);
-        EmitFill(maker, priceTicks, lots, Fee(notional, instruments.MakerFeePpm[instrument]), matchId, EventFlags.Maker);
+        var liquidation = (orders.Flags[taker] & OrderTable.LiquidationFlag) != 0;
+        var takerFee = liquidation ? 0 : Fee(notional, instruments.TakerFeePpm[instrument]);
+        var makerFee = Fee(notional, instruments.MakerFeePpm[instrument]);
+        ApplyFill(orders.Position[taker], signed, priceTicks, takerFee);
+        ApplyFill(orders.Position[maker], -signed, priceTicks, makerFee);
+        ResetReserve(maker);
+        EmitFill(taker, priceTicks, lots, takerFee, matchId, liquidation ? EventFlags.Liquidation : EventFlags.None);
+        EmitFill(maker, priceTicks, lots, makerFee, matchId, EventFlags.Maker);
     }
 
     void IMatchObserver.OnMakerRemoved(int maker, MakerRemoval reason)
@@ -397,6 +435,7 @@ public sealed partial class ExchangeLogic
         var position = orders.Position[slot];
         _positions.OpenOrders[position]--;
         if ((orders.Flags[slot] & (byte)OrderFlags.ReduceOnly) != 0) _positions.ReduceOnlyOrders[position]--;
+        ReleaseReserve(slot);
         orders.Release(slot);
     }
 

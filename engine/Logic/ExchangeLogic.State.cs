@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Engine.Commands;
+using Engine.Risk;
 using Engine.State;
 
 namespace Engine.Logic;
@@ -17,6 +18,8 @@ public sealed partial class ExchangeLogic
     {
         var h = new HashWriter();
         h.Add(_lastMatchId);
+        h.Add(_feesCollected);
+        h.Add(_netUsdDeposits);
         var ins = _instruments;
         for (var i = 0; i < ins.Capacity; i++)
         {
@@ -30,6 +33,7 @@ public sealed partial class ExchangeLogic
             h.Add(ins.BandBps[i]);
             h.Add(ins.MaxLeverage[i]);
             h.Add(ins.MarkPrice[i]);
+            h.Add(ins.MarkTicks[i]);
             h.Add(ins.LastTradeTicks[i]);
             h.Add(ins.TierCount[i]);
             for (var t = 0; t < ins.TierCount[i]; t++)
@@ -59,6 +63,11 @@ public sealed partial class ExchangeLogic
             h.Add(a);
             for (var s = 0; s < acc.AssetCapacity; s++) h.Add(acc.Balance[a * acc.AssetCapacity + s]);
             h.Add(acc.OpenOrders[a]);
+            h.Add(acc.Collateral[a]);
+            h.Add(acc.CrossUpnl[a]);
+            h.Add(acc.CrossMm[a]);
+            h.Add(acc.CrossIm[a]);
+            h.Add(acc.OrderMargin[a]);
             for (var o = acc.OrderHead[a]; o != 0; o = _orders.AccNext[o]) h.Add(_orders.IdOf(o));
         }
         foreach (var p in SortedPositions())
@@ -68,6 +77,13 @@ public sealed partial class ExchangeLogic
             h.Add(_positions.Lots[p]);
             h.Add(_positions.Leverage[p]);
             h.Add(_positions.Mode[p]);
+            h.Add(_positions.Cost[p]);
+            h.Add(_positions.IsoMargin[p]);
+            h.Add(_positions.Upnl[p]);
+            h.Add(_positions.Mm[p]);
+            h.Add(_positions.Im[p]);
+            h.Add(_positions.LiqPrice[p]);
+            h.Add(_positions.OrderMargin[p]);
         }
         _orders.HashAllocator(ref h);
         return h.Finish();
@@ -88,6 +104,7 @@ public sealed partial class ExchangeLogic
                 h.Add(_orders.Session[o]);
                 h.Add(_orders.Flags[o]);
                 h.Add(_orders.Stp[o]);
+                h.Add(_orders.Reserved[o]);
             }
         }
     }
@@ -145,6 +162,76 @@ public sealed partial class ExchangeLogic
         }
         for (var i = 0; i < net.Length; i++)
             if (net[i] != 0) return $"instrument {i}: Σ long lots − Σ short lots = {net[i]}";
+        return ValidateRiskInvariants();
+    }
+
+    /// <summary>Money conservation, cached aggregates against recomputation, and no account left at maintenance.</summary>
+    private string? ValidateRiskInvariants()
+    {
+        // conservation: wallets + isolated margins + fees − Σ entry cost = net USD deposits (Σ entry cost is
+        // what the open positions' unrealized PnL sums to, with the sign flipped, at any common mark)
+        Int128 money = _feesCollected;
+        for (var a = 0; a < _accounts.Capacity; a++)
+            if (_accounts.Exists[a]) money += UsdBalance(a);
+        var cap = _accounts.Capacity;
+        var upnl = new long[cap];
+        var mm = new long[cap];
+        var im = new long[cap];
+        var orderMargin = new long[cap];
+        var positionOrderMargin = new long[_positions.Count + 1];
+        for (var p = 1; p <= _positions.Count; p++)
+        {
+            money += _positions.IsoMargin[p] - _positions.Cost[p];
+            var instrument = _positions.Instrument[p];
+            var lots = _positions.Lots[p];
+            if ((lots != 0) != (_positions.ActiveIndex[p] >= 0)) return $"position {p}: active list membership wrong";
+            if (lots != 0 && _instruments.Active[instrument]![_positions.ActiveIndex[p]] != p) return $"position {p}: active index wrong";
+            if (lots == 0 && (_positions.Cost[p] != 0 || _positions.IsoMargin[p] != 0)) return $"position {p}: flat with cost or margin left";
+            var value = PositionValue(p, _instruments.MarkTicks[instrument], _instruments.LotTickValue[instrument]);
+            var notional = Math.Abs(value);
+            var expectedUpnl = lots == 0 ? 0 : value - _positions.Cost[p];
+            if (_positions.Upnl[p] != expectedUpnl) return $"position {p}: cached PnL {_positions.Upnl[p]} != {expectedUpnl}";
+            if (_positions.Mm[p] != MarginMath.Maintenance(_instruments, instrument, notional)) return $"position {p}: cached MM stale";
+            if (_positions.Im[p] != MarginMath.Initial(notional, _positions.Leverage[p])) return $"position {p}: cached IM stale";
+            var account = _positions.Account[p];
+            if (_positions.Mode[p] == (byte)MarginMode.Cross)
+            {
+                upnl[account] += _positions.Upnl[p];
+                mm[account] += _positions.Mm[p];
+                im[account] += _positions.Im[p];
+            }
+            else if (lots != 0 && account != InsuranceAccount && _positions.IsoMargin[p] + _positions.Upnl[p] <= _positions.Mm[p])
+            {
+                return $"isolated position {p} left at or below maintenance";
+            }
+        }
+        if (money != _netUsdDeposits) return $"money not conserved: {money} != net deposits {_netUsdDeposits}";
+        for (var instrument = 0; instrument < _instruments.Capacity; instrument++)
+        {
+            if (!_instruments.Exists[instrument]) continue;
+            var book = _instruments.Books[instrument]!;
+            foreach (var side in new[] { Side.Buy, Side.Sell })
+                for (var level = book.BestLevel(side); level != 0; level = book.NextLevel(side, level))
+                    for (var o = _levels.Head[level]; o != 0; o = _orders.Next[o])
+                    {
+                        orderMargin[_orders.Account[o]] += _orders.Reserved[o];
+                        positionOrderMargin[_orders.Position[o]] += _orders.Reserved[o];
+                    }
+        }
+        for (var p = 1; p <= _positions.Count; p++)
+            if (positionOrderMargin[p] != _positions.OrderMargin[p]) return $"position {p}: order margin {_positions.OrderMargin[p]} != {positionOrderMargin[p]}";
+        for (var a = 0; a < cap; a++)
+        {
+            if (!_accounts.Exists[a]) continue;
+            if (_accounts.CrossUpnl[a] != upnl[a]) return $"account {a}: cross PnL {_accounts.CrossUpnl[a]} != {upnl[a]}";
+            if (_accounts.CrossMm[a] != mm[a]) return $"account {a}: cross MM {_accounts.CrossMm[a]} != {mm[a]}";
+            if (_accounts.CrossIm[a] != im[a]) return $"account {a}: cross IM {_accounts.CrossIm[a]} != {im[a]}";
+            if (_accounts.OrderMargin[a] != orderMargin[a]) return $"account {a}: order margin {_accounts.OrderMargin[a]} != {orderMargin[a]}";
+            var collateral = _accounts.Collateral[a];
+            RecomputeCollateral(a);
+            if (_accounts.Collateral[a] != collateral) return $"account {a}: collateral {collateral} != {_accounts.Collateral[a]}";
+            if (a != InsuranceAccount && mm[a] > 0 && IsCrossUnhealthy(a)) return $"cross account {a} left at or below maintenance";
+        }
         return null;
     }
 }

@@ -54,6 +54,7 @@ public sealed partial class ExchangeLogic : IMatchObserver
         _levels = new LevelTable(config.InitialOrders);
         _positions = new PositionTable(config.InitialPositions);
         _events = new OutputEvent[config.EventBufferSize];
+        InitRisk();
     }
 
     /// <summary>Number of commands processed.</summary>

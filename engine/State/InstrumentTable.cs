@@ -15,6 +15,8 @@ namespace Engine.State;
 ///  BandBps        int   price band around the reference price, basis points
 ///  MaxLeverage    int   instrument-wide leverage cap (tiers may lower it)
 ///  MarkPrice      long  raw; 0 = none yet
+///  MarkTicks      long  the mark rounded to the tick grid: positions are valued at it
+///  Active         int[] rows of the non-flat positions in the instrument (ActiveCount used), so a tick touches only those
 ///  LastTradeTicks long  ticks; 0 = no trade yet
 ///  TierCount      int   maintenance tiers (at most <see cref="MaxTiers"/>), flattened below
 ///  TierCap, TierMmrPpm, TierCum, TierMaxLeverage   [instrument · MaxTiers + tier]
@@ -35,6 +37,9 @@ internal sealed class InstrumentTable
     public readonly int[] BandBps;
     public readonly int[] MaxLeverage;
     public readonly long[] MarkPrice;
+    public readonly long[] MarkTicks;
+    public readonly int[][] Active;
+    public readonly int[] ActiveCount;
     public readonly long[] LastTradeTicks;
     public readonly int[] TierCount;
     public readonly long[] TierCap;
@@ -55,6 +60,9 @@ internal sealed class InstrumentTable
         BandBps = new int[capacity];
         MaxLeverage = new int[capacity];
         MarkPrice = new long[capacity];
+        MarkTicks = new long[capacity];
+        Active = new int[capacity][];
+        ActiveCount = new int[capacity];
         LastTradeTicks = new long[capacity];
         TierCount = new int[capacity];
         TierCap = new long[capacity * MaxTiers];
@@ -71,7 +79,7 @@ internal sealed class InstrumentTable
     /// <summary>Reference price in ticks for the band: the mark if any, else the last trade, else 0.</summary>
     public long ReferenceTicks(int id)
     {
-        var mark = MarkPrice[id];
-        return mark > 0 ? mark / TickSize[id] : LastTradeTicks[id];
+        var mark = MarkTicks[id];
+        return mark > 0 ? mark : LastTradeTicks[id];
     }
 }

@@ -20,6 +20,7 @@ namespace Engine.State;
 ///                   AccNext/AccPrev int  the account's open-order list
 ///                   Generation  int    bumped when the slot is freed; part of the order id
 ///                   Position    int    row in PositionTable of (Account, Instrument)
+///                   Reserved    long   margin reserved for the open quantity (initial margin + worst-case fee), money
 /// </code>
 /// The public order id is <c>Generation &lt;&lt; 32 | slot</c>, so a stale id never reaches a reused slot.
 /// A slot is live while it rests on a book; slots are recycled through a LIFO free list. The table grows
@@ -44,6 +45,10 @@ internal sealed class OrderTable
     public int[] AccPrev;
     public int[] Generation;
     public int[] Position;
+    public long[] Reserved;
+
+    /// <summary>Internal flag bit (beside OrderFlags) marking an order the liquidation process placed.</summary>
+    public const byte LiquidationFlag = 0x80;
 
     private int[] _free;
     private int _freeCount;
@@ -71,6 +76,7 @@ internal sealed class OrderTable
         AccPrev = new int[n];
         Generation = new int[n];
         Position = new int[n];
+        Reserved = new long[n];
         _free = new int[n];
         _highWater = 1;
     }
@@ -91,6 +97,7 @@ internal sealed class OrderTable
     {
         Generation[slot]++;
         Leaves[slot] = 0;
+        Reserved[slot] = 0;
         Next[slot] = 0;
         Prev[slot] = 0;
         Level[slot] = 0;
@@ -134,6 +141,7 @@ internal sealed class OrderTable
         Array.Resize(ref AccPrev, n);
         Array.Resize(ref Generation, n);
         Array.Resize(ref Position, n);
+        Array.Resize(ref Reserved, n);
         Array.Resize(ref _free, n);
         return true;
     }

@@ -3,25 +3,45 @@ namespace Engine.State;
 /// <summary>Positions: one row per (account, instrument) pair that has ever traded or been configured.</summary>
 /// <remarks>
 /// <code>
-///  Account, Instrument  int
-///  Lots                 long   signed position in lots (long &gt; 0)
-///  Leverage             int    chosen leverage
-///  Mode                 byte   MarginMode
-///  OpenOrders           int    open orders of the account on the instrument
-///  ReduceOnlyOrders     int    of which reduce-only
+///  hot (every mark tick)
+///   Lots          long   signed position in lots (long &gt; 0)
+///   Cost          long   signed entry cost, money: Σ signed lots · price ticks · LotTickValue of the open part
+///   Upnl          long   unrealized PnL at the last mark, money (cached)
+///   Mm            long   maintenance margin at the last mark, money (cached)
+///   Im            long   initial margin at the last mark, money (cached)
+///   IsoMargin     long   isolated collateral (Miso), money; 0 for cross
+///   Mode          byte   MarginMode
+///   Account       int
+///  cold
+///   Instrument    int
+///   Leverage      int    chosen leverage
+///   LiqPrice      long   isolated: liquidation price (raw), recomputed when size, cost or Miso change; 0 = none
+///   OrderMargin   long   margin reserved by the open orders of this (account, instrument), money
+///   OpenOrders, ReduceOnlyOrders   int
+///   ActiveIndex   int    index in the instrument's active list (-1 when flat)
+///   AccNext       int    next row of the same account (the account's position list)
 /// </code>
-/// Rows are dense slots from 1 (0 = none), found through a (account, instrument) → slot map; a row is
-/// kept when the position goes flat because it carries the account's settings for the instrument.
+/// Rows are dense slots from 1 (0 = none), found through a (account, instrument) → slot map; a row is kept when
+/// the position goes flat because it carries the account's settings for the instrument.
 /// </remarks>
 internal sealed class PositionTable
 {
     public int[] Account;
     public int[] Instrument;
     public long[] Lots;
+    public long[] Cost;
+    public long[] Upnl;
+    public long[] Mm;
+    public long[] Im;
+    public long[] IsoMargin;
+    public long[] LiqPrice;
+    public long[] OrderMargin;
     public int[] Leverage;
     public byte[] Mode;
     public int[] OpenOrders;
     public int[] ReduceOnlyOrders;
+    public int[] ActiveIndex;
+    public int[] AccNext;
 
     private readonly LongIntMap _index;
     private int _count = 1;
@@ -32,10 +52,19 @@ internal sealed class PositionTable
         Account = new int[n];
         Instrument = new int[n];
         Lots = new long[n];
+        Cost = new long[n];
+        Upnl = new long[n];
+        Mm = new long[n];
+        Im = new long[n];
+        IsoMargin = new long[n];
+        LiqPrice = new long[n];
+        OrderMargin = new long[n];
         Leverage = new int[n];
         Mode = new byte[n];
         OpenOrders = new int[n];
         ReduceOnlyOrders = new int[n];
+        ActiveIndex = new int[n];
+        AccNext = new int[n];
         _index = new LongIntMap(initialCapacity);
     }
 
@@ -46,8 +75,8 @@ internal sealed class PositionTable
 
     public int Find(int account, int instrument) => _index.Get(Key(account, instrument));
 
-    /// <summary>The row for the pair, created with <paramref name="defaultLeverage"/> if absent.</summary>
-    public int GetOrCreate(int account, int instrument, int defaultLeverage)
+    /// <summary>The row for the pair, created with <paramref name="defaultLeverage"/> if absent and linked to the account's list.</summary>
+    public int GetOrCreate(int account, int instrument, int defaultLeverage, int[] accountHeads)
     {
         var key = Key(account, instrument);
         var slot = _index.Get(key);
@@ -57,6 +86,9 @@ internal sealed class PositionTable
         Account[slot] = account;
         Instrument[slot] = instrument;
         Leverage[slot] = defaultLeverage;
+        ActiveIndex[slot] = -1;
+        AccNext[slot] = accountHeads[account];
+        accountHeads[account] = slot;
         _index.Put(key, slot);
         return slot;
     }
@@ -67,9 +99,18 @@ internal sealed class PositionTable
         Array.Resize(ref Account, n);
         Array.Resize(ref Instrument, n);
         Array.Resize(ref Lots, n);
+        Array.Resize(ref Cost, n);
+        Array.Resize(ref Upnl, n);
+        Array.Resize(ref Mm, n);
+        Array.Resize(ref Im, n);
+        Array.Resize(ref IsoMargin, n);
+        Array.Resize(ref LiqPrice, n);
+        Array.Resize(ref OrderMargin, n);
         Array.Resize(ref Leverage, n);
         Array.Resize(ref Mode, n);
         Array.Resize(ref OpenOrders, n);
         Array.Resize(ref ReduceOnlyOrders, n);
+        Array.Resize(ref ActiveIndex, n);
+        Array.Resize(ref AccNext, n);
     }
 }

@@ -40,6 +40,8 @@ public class PersistedFormatTests
             ("Type", 0), ("Side", 1), ("Code", 2), ("Flags", 4), ("CommandType", 5), ("SessionId", 8), ("AccountId", 12),
             ("InputSequence", 16), ("InstrumentId", 24), ("Count", 28), ("ClientOrderId", 32), ("Price", 40),
             ("Quantity", 48), ("OrderId", 56), ("LeavesQuantity", 64), ("Fee", 72), ("MatchId", 80), ("Time", 88),
+            ("Equity", 40), ("Collateral", 48), ("OrderMargin", 56), ("Available", 64), ("Maintenance", 72),
+            ("InitialMargin", 80),
         };
         foreach (var (field, offset) in expected)
             Assert.That((int)Marshal.OffsetOf<OutputEvent>(field), Is.EqualTo(offset), field);
@@ -70,7 +72,12 @@ public class PersistedFormatTests
         AssertValues((SelfTradeMode.CancelResting, 0), (SelfTradeMode.CancelTaker, 1), (SelfTradeMode.CancelBoth, 2));
         AssertValues((MarginMode.Cross, 0), (MarginMode.Isolated, 1));
         AssertValues((EventType.None, 0), (EventType.Accepted, 1), (EventType.Rejected, 2), (EventType.Fill, 10),
-            (EventType.Canceled, 11), (EventType.Replaced, 12), (EventType.BookLevel, 30), (EventType.OpenOrder, 31));
+            (EventType.Canceled, 11), (EventType.Replaced, 12), (EventType.Liquidation, 13), (EventType.BookLevel, 30),
+            (EventType.OpenOrder, 31), (EventType.AccountRisk, 32), (EventType.Balance, 33), (EventType.Position, 34),
+            (EventType.PositionPrices, 35));
+        AssertValues((LiquidationStep.None, 0), (LiquidationStep.IsolatedStarted, 1), (LiquidationStep.CrossStarted, 2),
+            (LiquidationStep.Order, 3), (LiquidationStep.Takeover, 4), (LiquidationStep.AutoDeleverage, 5),
+            (LiquidationStep.FundTransfer, 6), (LiquidationStep.Completed, 7));
         AssertValues((CancelReason.None, 0), (CancelReason.UserRequest, 1), (CancelReason.ImmediateOrCancel, 2),
             (CancelReason.FillOrKill, 3), (CancelReason.SelfTradeResting, 4), (CancelReason.SelfTradeTaker, 5),
             (CancelReason.MassCancel, 6), (CancelReason.Liquidation, 7), (CancelReason.ReduceOnly, 8));

@@ -125,7 +125,11 @@ public class DeterminismTests
         Send(Cmd.AddInstrument(3, 1_000_000, 10_000_000, 1_000_000_000, makerFeePpm: 0, takerFeePpm: 1, bandBps: 300, maxLeverage: 20, ladderLog2: 8));
         Send(Cmd.AddTier(1, 0, 1_000_000_000_000, 5_000, 100));
         Send(Cmd.AddAsset(1, 3_000 * FixedPoint.PriceScale, 50_000));
-        for (var a = 1; a <= Accounts; a++) Send(Cmd.CreateAccount(a));
+        for (var a = 1; a <= Accounts; a++)
+        {
+            Send(Cmd.CreateAccount(a));
+            Send(Cmd.Deposit(a, 0, 100_000L * FixedPoint.MoneyScale)); // 100k USD: margin binds now and then
+        }
         var center = new Dictionary<int, long> { [1] = 1_000, [2] = 5_000, [3] = 20_000 };
 
         while (stream.Count < length)

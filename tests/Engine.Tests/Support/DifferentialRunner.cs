@@ -37,7 +37,11 @@ public sealed class DifferentialRunner
         var accounts = Enumerable.Range(1, setup.Accounts).ToList();
         Expect(Cmd.AddInstrument(LogicHarness.Instrument, LogicHarness.Tick, LogicHarness.Lot, setup.MaxOrderLots * LogicHarness.Lot,
             setup.MakerFeePpm, setup.TakerFeePpm, setup.BandBps, maxLeverage: 100, setup.LadderLog2));
-        foreach (var a in accounts) Expect(Cmd.CreateAccount(a));
+        foreach (var a in accounts)
+        {
+            Expect(Cmd.CreateAccount(a));
+            Expect(Cmd.Deposit(a, 0, LogicHarness.AmpleCollateral)); // margin never limits the matching model
+        }
         Model = new ReferenceBook(new ReferenceSpec(LogicHarness.Instrument, LogicHarness.Tick, LogicHarness.Lot, setup.MaxOrderLots,
             setup.MakerFeePpm, setup.TakerFeePpm, setup.BandBps, 1 << setup.LadderLog2, accounts));
         _trace.Add($"setup: {setup}");

@@ -26,6 +26,9 @@ public sealed class LogicHarness
     public const long Lot = 100_000;
     public const int Instrument = 1;
 
+    /// <summary>A deposit (1e9 USD) large enough that margin never limits a matching scenario.</summary>
+    public const long AmpleCollateral = 1_000_000_000L * FixedPoint.MoneyScale;
+
     private readonly RecordingSink _sink = new();
     private long _sequence;
 
@@ -52,7 +55,11 @@ public sealed class LogicHarness
     {
         Expect(Cmd.AddInstrument(Instrument, Tick, Lot, Qty(1_000_000), makerFeePpm: 200, takerFeePpm: 500,
             bandBps: bandBps, maxLeverage: 100, ladderLog2: ladderLog2), EventType.Accepted);
-        for (var a = 1; a <= accounts; a++) Expect(Cmd.CreateAccount(a), EventType.Accepted);
+        for (var a = 1; a <= accounts; a++)
+        {
+            Expect(Cmd.CreateAccount(a), EventType.Accepted);
+            Expect(Cmd.Deposit(a, 0, AmpleCollateral), EventType.Accepted);
+        }
         return this;
     }
 

@@ -24,7 +24,11 @@ public static class MixedStream
                 makerFeePpm: -100, takerFeePpm: 400, bandBps: 2000, maxLeverage: 100, ladderLog2: 14),
             Cmd.MarkPrice(LogicHarness.Instrument, LogicHarness.Px(10_000)),
         };
-        for (var a = 1; a <= Accounts; a++) list.Add(Cmd.CreateAccount(a));
+        for (var a = 1; a <= Accounts; a++)
+        {
+            list.Add(Cmd.CreateAccount(a));
+            list.Add(Cmd.Deposit(a, 0, LogicHarness.AmpleCollateral));
+        }
         return list.ToArray();
     }
 

@@ -1,0 +1,263 @@
+using Engine.Book;
+using Engine.Commands;
+using Engine.Events;
+using Engine.Risk;
+using Engine.State;
+
+namespace Engine.Logic;
+
+// Liquidation: cancel the account's orders, close through the book at the bankruptcy price, let the insurance
+// fund take over the rest, auto-deleverage when the fund cannot pay. Every step emits an event.
+public sealed partial class ExchangeLogic
+{
+    /// <summary>Positions above this many lots are closed a fifth at a time (partial liquidation, largest maintenance first).</summary>
+    private const long PartialStepDivisor = 5;
+
+    private long[] _adlKeys = new long[64];
+    private int[] _adlRows = new int[64];
+
+    private void LiquidateIsolated(int position)
+    {
+        var account = _positions.Account[position];
+        var instrument = _positions.Instrument[position];
+        EmitLiquidation(LiquidationStep.IsolatedStarted, account, instrument, position);
+        CancelOrders(account, instrument, filter: true, CancelReason.Liquidation);
+        var lots = _positions.Lots[position];
+        ClosePosition(position, lots > 0 ? lots : -lots, _positions.IsoMargin[position]);
+        EmitLiquidation(LiquidationStep.Completed, account, instrument, position);
+    }
+
+    private void LiquidateCross(int account)
+    {
+        EmitLiquidation(LiquidationStep.CrossStarted, account, 0, 0);
+        CancelOrders(account, 0, filter: false, CancelReason.Liquidation);
+        for (var guard = 0; guard < 256 && _accounts.CrossMm[account] > 0 && IsCrossUnhealthy(account); guard++)
+        {
+            var position = LargestCrossMaintenance(account);
+            if (position == 0) break;
+            var lots = _positions.Lots[position];
+            var absLots = lots > 0 ? lots : -lots;
+            var step = absLots;
+            if (absLots >= PartialStepDivisor && _instruments.TierCount[_positions.Instrument[position]] > 0
+                && _positions.Mm[position] > 0)
+            {
+                // close a fifth, or what maintenance says is needed, whichever is more
+                var shortfall = _accounts.CrossMm[account] - (_accounts.Collateral[account] + _accounts.CrossUpnl[account]) + 1;
+                var needed = (long)(((Int128)absLots * shortfall + _positions.Mm[position] - 1) / _positions.Mm[position]);
+                step = Math.Min(absLots, Math.Max((absLots + PartialStepDivisor - 1) / PartialStepDivisor, needed));
+                if (_positions.Mm[position] * PartialStepDivisor <= _instruments.TierCap[_positions.Instrument[position] * InstrumentTable.MaxTiers])
+                    step = absLots; // small position: close whole
+            }
+            var backing = _accounts.Collateral[account] + _accounts.CrossUpnl[account] - _positions.Upnl[position];
+            ClosePosition(position, step, backing);
+        }
+        if (_accounts.CrossMm[account] == 0 && _accounts.Collateral[account] < 0)
+        {
+            // no position left and a debt: the fund pays it
+            var deficit = -_accounts.Collateral[account];
+            CreditUsd(account, deficit);
+            MoveToFund(account, 0, -deficit);
+        }
+        EmitLiquidation(LiquidationStep.Completed, account, 0, 0);
+    }
+
+    private int LargestCrossMaintenance(int account)
+    {
+        var best = 0;
+        var bestMm = -1L;
+        for (var position = _accounts.PositionHead[account]; position != 0; position = _positions.AccNext[position])
+        {
+            if (_positions.Mode[position] != (byte)MarginMode.Cross || _positions.Lots[position] == 0) continue;
+            var mm = _positions.Mm[position];
+            if (mm > bestMm || (mm == bestMm && position < best))
+            {
+                best = position;
+                bestMm = mm;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Closes <paramref name="closeLots"/> of a position: an IOC liquidation order limited at the bankruptcy price
+    /// (where <paramref name="backing"/> plus the position's PnL is zero) through the book, then takeover by the
+    /// insurance fund at that price, or auto-deleveraging when the fund cannot absorb the loss.
+    /// </summary>
+    private void ClosePosition(int position, long closeLots, long backing)
+    {
+        var account = _positions.Account[position];
+        var instrument = _positions.Instrument[position];
+        var lots = _positions.Lots[position];
+        var side = lots > 0 ? Side.Sell : Side.Buy;
+        var tick = _instruments.TickSize[instrument];
+        var bankruptcy = MarginMath.BankruptcyPrice(_instruments, instrument, lots, _positions.Cost[position], backing);
+        // never sell below (buy above) bankruptcy: round the limit toward the position's favour
+        var limitTicks = lots > 0 ? (bankruptcy + tick - 1) / tick : bankruptcy / tick;
+        if (limitTicks <= 0) limitTicks = 1;
+        if (lots < 0 && bankruptcy == 0) limitTicks = long.MaxValue / 4; // no finite bankruptcy price: any buy
+        _liquidatingPosition = position;
+        var remaining = closeLots;
+        var slot = _orders.Allocate();
+        if (slot != 0)
+        {
+            var orders = _orders;
+            orders.PriceTicks[slot] = limitTicks;
+            orders.Leaves[slot] = closeLots;
+            orders.Filled[slot] = 0;
+            orders.Account[slot] = account;
+            orders.Side[slot] = (byte)side;
+            orders.Instrument[slot] = instrument;
+            orders.Session[slot] = 0;
+            orders.ClientId[slot] = 0;
+            orders.Flags[slot] = OrderTable.LiquidationFlag;
+            orders.Stp[slot] = (byte)SelfTradeMode.CancelResting;
+            orders.Position[slot] = position;
+            ref var e = ref EmitLiquidation(LiquidationStep.Order, account, instrument, position);
+            e.OrderId = orders.IdOf(slot);
+            e.Side = side;
+            e.Price = limitTicks * tick;
+            e.Quantity = closeLots * _instruments.LotSize[instrument];
+            var book = _instruments.Books[instrument]!;
+            if (book.WouldCross(side, limitTicks))
+            {
+                _matchInstrument = instrument;
+                book.Match(slot, limitTicks, this);
+            }
+            remaining = orders.Leaves[slot];
+            orders.Release(slot);
+        }
+        if (remaining > 0)
+        {
+            var price = limitTicks == long.MaxValue / 4 ? ReferenceOrLastTicks(instrument) : limitTicks;
+            var mark = ReferenceOrLastTicks(instrument);
+            var loss = remaining * Math.Abs(price - mark) * _instruments.LotTickValue[instrument];
+            if (UsdBalance(InsuranceAccount) > loss) Takeover(position, remaining, price);
+            else AutoDeleverage(position, remaining, price);
+        }
+        _liquidatingPosition = 0;
+        // an isolated position that is now flat has handed its margin over in ApplyFill; a debt left on a
+        // cross account is settled by LiquidateCross once no position remains
+    }
+
+    private void Takeover(int position, long lots, long priceTicks)
+    {
+        var account = _positions.Account[position];
+        var instrument = _positions.Instrument[position];
+        var fund = _positions.GetOrCreate(InsuranceAccount, instrument, _instruments.MaxLeverage[instrument], _accounts.PositionHead);
+        var signed = _positions.Lots[position] > 0 ? lots : -lots;
+        ref var e = ref EmitLiquidation(LiquidationStep.Takeover, account, instrument, position);
+        e.Price = priceTicks * _instruments.TickSize[instrument];
+        e.Quantity = lots * _instruments.LotSize[instrument];
+        TransferPosition(position, fund, signed, priceTicks);
+    }
+
+    private void AutoDeleverage(int position, long lots, long priceTicks)
+    {
+        var account = _positions.Account[position];
+        var instrument = _positions.Instrument[position];
+        var longSide = _positions.Lots[position] > 0;
+        var list = _instruments.Active[instrument]!;
+        var count = _instruments.ActiveCount[instrument];
+        if (_adlKeys.Length < count)
+        {
+            _adlKeys = new long[count * 2];
+            _adlRows = new int[count * 2];
+        }
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var other = list[i];
+            if (_positions.Account[other] == account || (_positions.Lots[other] > 0) == longSide) continue;
+            // rank: profit × leverage, highest first (ties: lowest row); sorted ascending on the negated score
+            var score = (Int128)_positions.Upnl[other] * _positions.Leverage[other];
+            _adlKeys[n] = score > long.MaxValue ? long.MinValue : score < long.MinValue ? long.MaxValue : -(long)score;
+            _adlRows[n] = other;
+            n++;
+        }
+        var keys = _adlKeys.AsSpan(0, n);
+        var rows = _adlRows.AsSpan(0, n);
+        keys.Sort(rows);
+        // equal scores: lowest row first, so the ranking never depends on the sort's tie order
+        for (var i = 1; i < n; i++)
+        {
+            for (var j = i; j > 0 && keys[j] == keys[j - 1] && rows[j] < rows[j - 1]; j--)
+            {
+                (rows[j], rows[j - 1]) = (rows[j - 1], rows[j]);
+            }
+        }
+        for (var i = 0; i < n && lots > 0; i++)
+        {
+            var other = rows[i];
+            var otherLots = _positions.Lots[other];
+            var take = Math.Min(lots, otherLots > 0 ? otherLots : -otherLots);
+            ref var e = ref EmitLiquidation(LiquidationStep.AutoDeleverage, _positions.Account[other], instrument, other);
+            e.Price = priceTicks * _instruments.TickSize[instrument];
+            e.Quantity = take * _instruments.LotSize[instrument];
+            TransferPosition(position, other, longSide ? take : -take, priceTicks);
+            lots -= take;
+        }
+    }
+
+    /// <summary>Moves <paramref name="signedLots"/> of exposure from one position to another at a price, without fees.</summary>
+    private void TransferPosition(int from, int to, long signedLots, long priceTicks)
+    {
+        var matchId = ++_lastMatchId;
+        ApplyFill(from, -signedLots, priceTicks, 0);
+        EmitPositionFill(from, -signedLots, priceTicks, matchId);
+        ApplyFill(to, signedLots, priceTicks, 0);
+        EmitPositionFill(to, signedLots, priceTicks, matchId);
+    }
+
+    private void EmitPositionFill(int position, long signedLots, long priceTicks, long matchId)
+    {
+        var instrument = _positions.Instrument[position];
+        ref var e = ref NewEvent(EventType.Fill);
+        e.Flags = EventFlags.Liquidation;
+        e.AccountId = _positions.Account[position];
+        e.InstrumentId = instrument;
+        e.Side = signedLots > 0 ? Side.Buy : Side.Sell;
+        e.Price = priceTicks * _instruments.TickSize[instrument];
+        e.Quantity = (signedLots > 0 ? signedLots : -signedLots) * _instruments.LotSize[instrument];
+        e.MatchId = matchId;
+    }
+
+    private ref OutputEvent EmitLiquidation(LiquidationStep step, int account, int instrument, int position)
+    {
+        ref var e = ref NewEvent(EventType.Liquidation);
+        e.Code = (ushort)step;
+        e.AccountId = account;
+        e.InstrumentId = instrument;
+        if (position != 0)
+        {
+            e.Equity = _positions.IsoMargin[position] + _positions.Upnl[position];
+            e.Maintenance = _positions.Mm[position];
+        }
+        else
+        {
+            e.Equity = _accounts.Collateral[account] + _accounts.CrossUpnl[account];
+            e.Maintenance = _accounts.CrossMm[account];
+        }
+        return ref e;
+    }
+
+    /// <summary>Cancels an account's open orders (all, or one instrument's) with a reason.</summary>
+    private int CancelOrders(int account, int instrument, bool filter, CancelReason reason)
+    {
+        var orders = _orders;
+        var canceled = 0;
+        var slot = _accounts.OrderHead[account];
+        while (slot != 0)
+        {
+            var next = orders.AccNext[slot];
+            if (!filter || orders.Instrument[slot] == instrument)
+            {
+                _instruments.Books[orders.Instrument[slot]]!.Remove(slot);
+                EmitCanceled(slot, reason);
+                RetireRestingOrder(slot);
+                canceled++;
+            }
+            slot = next;
+        }
+        return canceled;
+    }
+}

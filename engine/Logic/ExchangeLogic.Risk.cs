@@ -1,0 +1,309 @@
+using System.Runtime.CompilerServices;
+using Engine.Commands;
+using Engine.Events;
+using Engine.Risk;
+using Engine.State;
+
+namespace Engine.Logic;
+
+// Risk: valuation, fills into positions, order-margin reservations, re-margining on prices, detection.
+public sealed partial class ExchangeLogic
+{
+    /// <summary>Account id of the insurance fund: created at start, never liquidated; takes over what the book does not.</summary>
+    public const int InsuranceAccount = 0;
+
+    private long _feesCollected;     // the fee account, money
+    private long _netUsdDeposits;    // Σ USD deposits − withdrawals, money: the conservation reference
+    private int[] _touched = new int[64];
+    private int _touchedCount;
+    private bool[] _isTouched = new bool[64];
+    private int _liquidatingPosition; // the position a liquidation order is closing (0 = none)
+
+    /// <summary>Fees collected (the fee account), money units.</summary>
+    public long FeesCollected => _feesCollected;
+
+    private void InitRisk()
+    {
+        _accounts.EnsureCapacity(InsuranceAccount);
+        _accounts.Exists[InsuranceAccount] = true;
+        EnsureTouchCapacity(_accounts.Capacity);
+    }
+
+    private void EnsureTouchCapacity(int accounts)
+    {
+        if (_isTouched.Length < accounts) Array.Resize(ref _isTouched, accounts);
+    }
+
+    /// <summary>Signed value of a position, money: at the mark (in ticks), or at its entry cost while the instrument has no mark yet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long PositionValue(int position, long markTicks, long lotTickValue) =>
+        markTicks > 0 ? _positions.Lots[position] * markTicks * lotTickValue : _positions.Cost[position];
+
+    /// <summary>A price in ticks for the instrument: the mark, else the last trade.</summary>
+    private long ReferenceOrLastTicks(int instrument) => _instruments.ReferenceTicks(instrument);
+
+    private long UsdBalance(int account) => _accounts.Balance[account * _accounts.AssetCapacity];
+
+    private void CreditUsd(int account, long amount)
+    {
+        _accounts.Balance[account * _accounts.AssetCapacity] += amount;
+        _accounts.Collateral[account] += amount;
+    }
+
+    /// <summary>Value of a balance as collateral, money: balance · price · (1 − haircut), rounded down.</summary>
+    private long CollateralValue(int asset, long balance)
+    {
+        if (asset == 0) return balance;
+        var value = (Int128)balance * _assets.Price[asset] / FixedPoint.PriceScale;
+        value = value * (FixedPoint.RateScale - _assets.HaircutPpm[asset]);
+        return (long)(value >= 0 ? value / FixedPoint.RateScale : (value - FixedPoint.RateScale + 1) / FixedPoint.RateScale);
+    }
+
+    private void RecomputeCollateral(int account)
+    {
+        long total = 0;
+        var at = account * _accounts.AssetCapacity;
+        for (var asset = 0; asset < _accounts.AssetCapacity; asset++)
+        {
+            var balance = _accounts.Balance[at + asset];
+            if (balance != 0) total += CollateralValue(asset, balance);
+        }
+        _accounts.Collateral[account] = total;
+    }
+
+    /// <summary>Cross equity minus initial margins and order reservations: what new orders may use (may be negative).</summary>
+    private long FreeMargin(int account) =>
+        _accounts.Collateral[account] + _accounts.CrossUpnl[account] - _accounts.CrossIm[account] - _accounts.OrderMargin[account];
+
+    /// <summary>Margin an order reserves for <paramref name="lots"/> at <paramref name="priceTicks"/>: initial margin plus the taker fee.</summary>
+    private long OrderReserve(int instrument, long priceTicks, long lots, int leverage)
+    {
+        var notional = priceTicks * lots * _instruments.LotTickValue[instrument];
+        return MarginMath.Initial(notional, leverage) + MarginMath.RateOf(notional, _instruments.TakerFeePpm[instrument]);
+    }
+
+    /// <summary>Sets an open order's reservation to what its open quantity needs now, adjusting the aggregates.</summary>
+    private void ResetReserve(int slot)
+    {
+        var orders = _orders;
+        var reserve = 0L;
+        if (orders.Leaves[slot] > 0 && (orders.Flags[slot] & ((byte)OrderFlags.ReduceOnly | OrderTable.LiquidationFlag)) == 0)
+        {
+            var position = orders.Position[slot];
+            reserve = OrderReserve(orders.Instrument[slot], orders.PriceTicks[slot], orders.Leaves[slot], _positions.Leverage[position]);
+        }
+        var delta = reserve - orders.Reserved[slot];
+        if (delta == 0) return;
+        orders.Reserved[slot] = reserve;
+        _accounts.OrderMargin[orders.Account[slot]] += delta;
+        _positions.OrderMargin[orders.Position[slot]] += delta;
+    }
+
+    private void ReleaseReserve(int slot)
+    {
+        var reserve = _orders.Reserved[slot];
+        if (reserve == 0) return;
+        _orders.Reserved[slot] = 0;
+        _accounts.OrderMargin[_orders.Account[slot]] -= reserve;
+        _positions.OrderMargin[_orders.Position[slot]] -= reserve;
+    }
+
+    /// <summary>
+    /// Applies a trade of <paramref name="signedLots"/> (buy &gt; 0) at <paramref name="priceTicks"/> to a position:
+    /// opening adds to the entry cost (and, isolated, moves initial margin from the wallet into the position);
+    /// reducing realizes PnL into the wallet (cross) or the isolated margin, which then releases its share;
+    /// a flip closes first, then opens. The fee is paid from the wallet to the fee account.
+    /// </summary>
+    private void ApplyFill(int position, long signedLots, long priceTicks, long fee)
+    {
+        var p = _positions;
+        var account = p.Account[position];
+        var instrument = p.Instrument[position];
+        var v = _instruments.LotTickValue[instrument];
+        var lots = p.Lots[position];
+        var wasFlat = lots == 0;
+        var isolated = p.Mode[position] == (byte)MarginMode.Isolated;
+        var trade = signedLots;
+        if (lots != 0 && (lots > 0) != (trade > 0))
+        {
+            var absLots = lots > 0 ? lots : -lots;
+            var absTrade = trade > 0 ? trade : -trade;
+            var closeLots = absTrade < absLots ? absTrade : absLots;
+            var removed = closeLots == absLots ? p.Cost[position] : (long)((Int128)p.Cost[position] * closeLots / absLots);
+            var proceeds = (lots > 0 ? closeLots : -closeLots) * priceTicks * v;
+            var realized = proceeds - removed;
+            p.Cost[position] -= removed;
+            p.Lots[position] = lots + (lots > 0 ? -closeLots : closeLots);
+            if (isolated)
+            {
+                var margin = p.IsoMargin[position] + realized;
+                var release = p.Lots[position] == 0 ? margin : margin > 0 ? (long)((Int128)margin * closeLots / absLots) : 0;
+                p.IsoMargin[position] = margin - release;
+                if (position == _liquidatingPosition && p.Lots[position] == 0) MoveToFund(account, instrument, release);
+                else CreditUsd(account, release);
+            }
+            else
+            {
+                CreditUsd(account, realized);
+            }
+            trade += trade > 0 ? -closeLots : closeLots;
+            lots = p.Lots[position];
+        }
+        if (trade != 0)
+        {
+            var cost = trade * priceTicks * v;
+            p.Cost[position] += cost;
+            p.Lots[position] = lots + trade;
+            if (isolated)
+            {
+                var margin = MarginMath.Initial(cost > 0 ? cost : -cost, p.Leverage[position]);
+                p.IsoMargin[position] += margin;
+                CreditUsd(account, -margin);
+            }
+        }
+        if (fee != 0)
+        {
+            CreditUsd(account, -fee);
+            _feesCollected += fee;
+        }
+        var nowFlat = p.Lots[position] == 0;
+        if (wasFlat && !nowFlat) Activate(position);
+        else if (!wasFlat && nowFlat) Deactivate(position);
+        Remark(position);
+        if (isolated) p.LiqPrice[position] = nowFlat ? 0
+            : MarginMath.LiquidationPrice(_instruments, instrument, p.Lots[position], p.Cost[position], p.IsoMargin[position]);
+        Touch(account);
+    }
+
+    /// <summary>Moves what is left of a liquidated isolated position's margin to the fund (or the fund pays a deficit).</summary>
+    private void MoveToFund(int account, int instrument, long amount)
+    {
+        if (amount == 0) return;
+        CreditUsd(InsuranceAccount, amount);
+        ref var e = ref NewEvent(EventType.Liquidation);
+        e.Code = (ushort)LiquidationStep.FundTransfer;
+        e.AccountId = account;
+        e.InstrumentId = instrument;
+        e.Maintenance = amount;
+    }
+
+    /// <summary>Recomputes a position's cached PnL and margins at the valuation price, keeping the account's cross sums.</summary>
+    private void Remark(int position)
+    {
+        var p = _positions;
+        var instrument = p.Instrument[position];
+        var lots = p.Lots[position];
+        var value = PositionValue(position, _instruments.MarkTicks[instrument], _instruments.LotTickValue[instrument]);
+        var notional = value >= 0 ? value : -value;
+        var upnl = lots == 0 ? 0 : value - p.Cost[position];
+        var mm = MarginMath.Maintenance(_instruments, instrument, notional);
+        var im = MarginMath.Initial(notional, p.Leverage[position]);
+        if (p.Mode[position] == (byte)MarginMode.Cross)
+        {
+            var account = p.Account[position];
+            _accounts.CrossUpnl[account] += upnl - p.Upnl[position];
+            _accounts.CrossMm[account] += mm - p.Mm[position];
+            _accounts.CrossIm[account] += im - p.Im[position];
+        }
+        p.Upnl[position] = upnl;
+        p.Mm[position] = mm;
+        p.Im[position] = im;
+    }
+
+    private void Activate(int position)
+    {
+        var instrument = _positions.Instrument[position];
+        var list = _instruments.Active[instrument];
+        var count = _instruments.ActiveCount[instrument];
+        if (list == null || count == list.Length)
+        {
+            Array.Resize(ref list, Math.Max(16, count * 2));
+            _instruments.Active[instrument] = list;
+        }
+        list[count] = position;
+        _positions.ActiveIndex[position] = count;
+        _instruments.ActiveCount[instrument] = count + 1;
+    }
+
+    private void Deactivate(int position)
+    {
+        var instrument = _positions.Instrument[position];
+        var list = _instruments.Active[instrument]!;
+        var count = _instruments.ActiveCount[instrument] - 1;
+        var index = _positions.ActiveIndex[position];
+        var last = list[count];
+        list[index] = last;
+        _positions.ActiveIndex[last] = index;
+        _positions.ActiveIndex[position] = -1;
+        _instruments.ActiveCount[instrument] = count;
+    }
+
+    /// <summary>Queues an account for a health check at the end of the command.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Touch(int account)
+    {
+        if (_isTouched[account]) return;
+        _isTouched[account] = true;
+        if (_touchedCount == _touched.Length) Array.Resize(ref _touched, _touched.Length * 2);
+        _touched[_touchedCount++] = account;
+    }
+
+    /// <summary>Re-margins every open position of an instrument at a new mark; queues the accounts that fall to maintenance.</summary>
+    private void RemarginInstrument(int instrument)
+    {
+        var list = _instruments.Active[instrument];
+        var count = _instruments.ActiveCount[instrument];
+        if (list == null || count == 0) return;
+        var mark = _instruments.MarkTicks[instrument];
+        if (mark == 0) return;
+        var v = _instruments.LotTickValue[instrument];
+        var p = _positions;
+        var a = _accounts;
+        for (var i = 0; i < count; i++)
+        {
+            var position = list[i];
+            var lots = p.Lots[position];
+            var value = lots * mark * v;
+            var notional = value >= 0 ? value : -value;
+            var upnl = value - p.Cost[position];
+            var mm = MarginMath.Maintenance(_instruments, instrument, notional);
+            var im = MarginMath.Initial(notional, p.Leverage[position]);
+            var account = p.Account[position];
+            if (p.Mode[position] == (byte)MarginMode.Cross)
+            {
+                a.CrossUpnl[account] += upnl - p.Upnl[position];
+                a.CrossMm[account] += mm - p.Mm[position];
+                a.CrossIm[account] += im - p.Im[position];
+                if (a.Collateral[account] + a.CrossUpnl[account] <= a.CrossMm[account]) Touch(account);
+            }
+            else if (p.IsoMargin[position] + upnl <= mm)
+            {
+                Touch(account);
+            }
+            p.Upnl[position] = upnl;
+            p.Mm[position] = mm;
+            p.Im[position] = im;
+        }
+    }
+
+    /// <summary>Checks every queued account; liquidates what is at or below maintenance (which may queue more).</summary>
+    private void SettleRisk()
+    {
+        while (_touchedCount > 0)
+        {
+            var account = _touched[--_touchedCount];
+            _isTouched[account] = false;
+            if (account == InsuranceAccount) continue;
+            for (var position = _accounts.PositionHead[account]; position != 0; position = _positions.AccNext[position])
+            {
+                if (_positions.Mode[position] == (byte)MarginMode.Isolated && _positions.Lots[position] != 0
+                    && _positions.IsoMargin[position] + _positions.Upnl[position] <= _positions.Mm[position])
+                    LiquidateIsolated(position);
+            }
+            if (_accounts.CrossMm[account] > 0 && IsCrossUnhealthy(account)) LiquidateCross(account);
+        }
+    }
+
+    private bool IsCrossUnhealthy(int account) =>
+        _accounts.Collateral[account] + _accounts.CrossUpnl[account] <= _accounts.CrossMm[account];
+}
