@@ -41,7 +41,7 @@ public sealed class LogicThreadMixTest : ILoadTest
     /// <summary>Latency goal at p99, nanoseconds per command.</summary>
     public const long GoalP99Nanoseconds = 300;
     /// <summary>Commands per call of the measured loops (the loops are methods that tier up during warm-up).</summary>
-    private const int Chunk = 1 << 16;
+    private const int Chunk = 1 << 12;
 
     /// <inheritdoc />
     public string Name => "logic";
