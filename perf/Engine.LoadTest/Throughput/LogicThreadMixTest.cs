@@ -40,7 +40,11 @@ public sealed class LogicThreadMixTest : ILoadTest
     public const double GoalCommandsPerSecond = 10_000_000;
     /// <summary>Latency goal at p99, nanoseconds per command.</summary>
     public const long GoalP99Nanoseconds = 300;
-    /// <summary>Commands per call of the measured loops (the loops are methods that tier up during warm-up).</summary>
+    /// <summary>
+    /// Commands per call of the measured loops. The loops are methods called hundreds of times during warm-up so
+    /// that the tiered JIT replaces them with fully optimized code; with 65,536 per call they were called too
+    /// rarely, stayed on OSR code and measured ~11M instead of ~13M commands/s.
+    /// </summary>
     private const int Chunk = 1 << 12;
 
     /// <inheritdoc />
