@@ -123,11 +123,15 @@ public sealed class MixStats
 /// stream, and the result matches <see cref="ExpectedEventHash"/> and <see cref="ExpectedStateHash"/>.
 /// <para>
 /// Shape: the mix is exact per block of 100 commands (a shuffled deck of 9 GTC, 3 IOC, 6 cancels, 82 moves).
-/// Passive prices are drawn around a fixed centre, offset <c>DepthTicks·u²</c> ticks from the touch side
-/// (denser near the spread), clamped so they never cross. 1/9 of GTCs and 2/82 of moves are priced through
-/// the opposite touch, and every IOC is, so ~6% of commands trade. The book size is held near
-/// <see cref="MixOptions.TargetOrders"/> by sizing the takers: the larger the book, the more of the touch
-/// they take. Generation allocates freely; measuring a replay allocates nothing.
+/// Passive prices are drawn around a fixed centre, <c>1 + DepthTicks·u^DepthSkew</c> ticks from it (denser
+/// near the spread) and clamped so they never cross. Every IOC trades at the opposite touch; 1/9 of the GTCs
+/// and ~1.8/82 of the moves (scheduled, not random) are priced at the opposite touch and trade too: 5.8% of
+/// commands in all. Every trade fills at least one order whole, and with 9% of commands adding an order and
+/// 6% cancelling one, at most 3% may remove one by trading for the book to keep its size, so 6.0% trading
+/// is the ceiling of this mix. The takers are therefore sized to fill the first maker only in part, except
+/// when the book is above <see cref="MixOptions.TargetOrders"/>: then IOCs take the first maker whole more
+/// often and more moves go through the touch (feedback that holds the book within ~1% of the target).
+/// Generation allocates freely; replaying the recorded commands allocates nothing.
 /// </para>
 /// </remarks>
 public sealed class ExchangeCoreMix
