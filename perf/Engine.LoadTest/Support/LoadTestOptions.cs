@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace Engine.LoadTest.Support;
+
+/// <summary>Command-line options shared by the load tests.</summary>
+public sealed class LoadTestOptions
+{
+    /// <summary>Measured commands.</summary>
+    public int Commands { get; private set; } = 3_000_000;
+    /// <summary>Commands of each warm-up pass.</summary>
+    public int WarmupCommands { get; private set; } = 1_000_000;
+    /// <summary>Timed throughput passes (each on a fresh engine).</summary>
+    public int Runs { get; private set; } = 3;
+    /// <summary>Generator seed.</summary>
+    public int Seed { get; private set; } = new MixOptions().Seed;
+    /// <summary>A short run for a smoke check: fewer commands, one throughput pass.</summary>
+    public bool Quick { get; private set; }
+
+    /// <summary>Parses <c>[--commands N] [--warmup N] [--runs N] [--seed N] [--quick]</c>; throws on anything else.</summary>
+    public static LoadTestOptions Parse(ReadOnlySpan<string> args)
+    {
+        var o = new LoadTestOptions();
+        int? commands = null, warmup = null, runs = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": o.Quick = true; break;
+                case "--commands": commands = ParseCount(args, ref i); break;
+                case "--warmup": warmup = ParseCount(args, ref i); break;
+                case "--runs": runs = ParseCount(args, ref i); break;
+                case "--seed": o.Seed = ParseCount(args, ref i); break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+        if (o.Quick)
+        {
+            o.Commands = 300_000;
+            o.WarmupCommands = 300_000;
+            o.Runs = 1;
+        }
+        o.Commands = commands ?? o.Commands;
+        o.WarmupCommands = Math.Min(warmup ?? o.WarmupCommands, o.Commands);
+        o.Runs = Math.Max(1, runs ?? o.Runs);
+        if (o.Commands < 1) throw new ArgumentException("--commands must be positive");
+        return o;
+    }
+
+    private static int ParseCount(ReadOnlySpan<string> args, ref int i)
+    {
+        if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value");
+        var text = args[++i].Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
+        var scale = 1;
+        if (text.EndsWith('k') || text.EndsWith('K')) (scale, text) = (1_000, text[..^1]);
+        else if (text.EndsWith('m') || text.EndsWith('M')) (scale, text) = (1_000_000, text[..^1]);
+        return checked(int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) * scale);
+    }
+}
