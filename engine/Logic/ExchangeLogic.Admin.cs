@@ -51,6 +51,7 @@ public sealed partial class ExchangeLogic
         t.BandBps[id] = cmd.BandBps;
         t.MaxLeverage[id] = cmd.MaxLeverage;
         t.Books[id] = new OrderBook(id, ladderLog2, _orders, _levels);
+        t.Active[id] = new int[Math.Max(16, _config.InitialPositions)]; // pre-sized: positions opening in steady state do not allocate
         Accept(ref cmd);
     }
 

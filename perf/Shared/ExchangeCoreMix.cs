@@ -456,7 +456,12 @@ public sealed class ExchangeCoreMix
             setup.Add(Cmd.AddInstrument(Instrument, TickSize, LotSize, maxOrderQuantity: 1_000_000 * LotSize,
                 makerFeePpm: 200, takerFeePpm: 500, bandBps: 1_000, maxLeverage: 100, ladderLog2: 16));
             setup.Add(Cmd.MarkPrice(Instrument, options.CenterTicks * TickSize));
-            for (var a = 1; a <= options.Accounts; a++) setup.Add(Cmd.CreateAccount(a));
+            for (var a = 1; a <= options.Accounts; a++)
+            {
+                setup.Add(Cmd.CreateAccount(a));
+                // funded like exchange-core's benchmark users: margin is checked on every order but never binds
+                setup.Add(Cmd.Deposit(a, 0, 1_000_000_000L * FixedPoint.MoneyScale));
+            }
             for (var i = 0; i < setup.Count; i++)
             {
                 var c = setup[i];
