@@ -37,16 +37,17 @@ public sealed partial class ExchangeLogic
             if (position == 0) break;
             var lots = _positions.Lots[position];
             var absLots = lots > 0 ? lots : -lots;
+            var instrument = _positions.Instrument[position];
             var step = absLots;
-            if (absLots >= PartialStepDivisor && _instruments.TierCount[_positions.Instrument[position]] > 0
-                && _positions.Mm[position] > 0)
+            // a position beyond the first maintenance tier is reduced in steps (a fifth, or what the shortfall
+            // needs if more) until the account is healthy; one within the first tier is too small to split
+            var notional = Math.Abs(PositionValue(position, _instruments.MarkTicks[instrument], _instruments.LotTickValue[instrument]));
+            if (absLots >= PartialStepDivisor && _instruments.TierCount[instrument] > 0 && _positions.Mm[position] > 0
+                && notional > _instruments.TierCap[instrument * InstrumentTable.MaxTiers])
             {
-                // close a fifth, or what maintenance says is needed, whichever is more
                 var shortfall = _accounts.CrossMm[account] - (_accounts.Collateral[account] + _accounts.CrossUpnl[account]) + 1;
                 var needed = (long)(((Int128)absLots * shortfall + _positions.Mm[position] - 1) / _positions.Mm[position]);
                 step = Math.Min(absLots, Math.Max((absLots + PartialStepDivisor - 1) / PartialStepDivisor, needed));
-                if (_positions.Mm[position] * PartialStepDivisor <= _instruments.TierCap[_positions.Instrument[position] * InstrumentTable.MaxTiers])
-                    step = absLots; // small position: close whole
             }
             var backing = _accounts.Collateral[account] + _accounts.CrossUpnl[account] - _positions.Upnl[position];
             ClosePosition(position, step, backing);
