@@ -33,6 +33,24 @@ internal static class EventText
                 $"{((e.Flags & EventFlags.PriorityKept) != 0 ? " (priority kept)" : " (to the back)")}",
             EventType.BookLevel => $"{head}   LEVEL   {e.Side,-4} {Quantity(e.Quantity)} @ {Price(e.Price)} ({e.Count} order(s))",
             EventType.OpenOrder => $"{head}   ORDER   {e.OrderId} {e.Side} {Quantity(e.LeavesQuantity)} open @ {Price(e.Price)}",
+            EventType.Liquidation =>
+                $"{head}   LIQUIDATION {e.LiquidationStep} account {e.AccountId}" +
+                (e.LiquidationStep switch
+                {
+                    LiquidationStep.Order or LiquidationStep.Takeover or LiquidationStep.AutoDeleverage =>
+                        $" instrument {e.InstrumentId} {Quantity(e.Quantity)} @ {Price(e.Price)}",
+                    LiquidationStep.FundTransfer => $" {Money(e.Maintenance)} to the insurance fund",
+                    _ => $" equity {Money(e.Equity)} maintenance {Money(e.Maintenance)}",
+                }),
+            EventType.AccountRisk =>
+                $"{head}   RISK    account {e.AccountId} equity {Money(e.Equity)} available {Money(e.Available)} " +
+                $"maintenance {Money(e.Maintenance)} initial {Money(e.InitialMargin)} margin ratio {e.Count / 10_000m:0.##}%",
+            EventType.Balance => $"{head}   BALANCE asset {e.InstrumentId} {Money(e.Collateral)}",
+            EventType.Position =>
+                $"{head}   POSITION instrument {e.InstrumentId} {(e.Side == Side.Buy ? "long" : "short")} {Quantity(e.Quantity)} " +
+                $"entry {Price(e.Equity)} uPnL {Money(e.Available)} MM {Money(e.Maintenance)} IM {Money(e.InitialMargin)} {(MarginMode)e.Code}",
+            EventType.PositionPrices =>
+                $"{head}   PRICES  instrument {e.InstrumentId} liquidation {Price(e.Price)} bankruptcy {Price(e.Quantity)} isolated margin {Money(e.LeavesQuantity)}",
             _ => $"{head} {e.Type}",
         };
     }
