@@ -59,6 +59,28 @@ public class AllocationTests
     }
 
     [Test]
+    public void ShouldNotAllocateThroughLiquidationsTakeoversAndDeleveraging()
+    {
+        TestContext.Out.WriteLine($"seed {Seed + 1}");
+        var stream = MixedStream.Generate(Seed + 1, 400_000, risky: true);
+        var recording = new RecordingSink();
+        MixedStream.Run(stream, recording, risky: true);
+        var steps = new HashSet<LiquidationStep>();
+        foreach (var e in recording.Events) if (e.Type == EventType.Liquidation) steps.Add(e.LiquidationStep);
+        Assert.That(steps, Is.SupersetOf(new[] { LiquidationStep.IsolatedStarted, LiquidationStep.CrossStarted,
+            LiquidationStep.Order, LiquidationStep.Takeover, LiquidationStep.AutoDeleverage }), "the stream exercises every liquidation path");
+
+        var sink = new NullSink();
+        var logic = new ExchangeLogic(new EngineConfig(), sink);
+        long seq = 0;
+        var setup = MixedStream.Setup(risky: true);
+        for (var i = 0; i < setup.Length; i++) logic.Process(ref setup[i], ++seq);
+        MeasureAllocations(logic, stream, 0, 100_000, ref seq);
+        var allocated = MeasureAllocations(logic, stream, 100_000, stream.Length, ref seq);
+        Assert.That(allocated, Is.EqualTo(0), "bytes allocated over 300,000 commands with liquidations");
+    }
+
+    [Test]
     public void ShouldReportAllocationsOfAnAllocatingSink()
     {
         // negative control: the same measurement must see a sink that allocates per batch

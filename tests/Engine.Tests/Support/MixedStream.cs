@@ -16,7 +16,10 @@ public static class MixedStream
 {
     public const int Accounts = 16;
 
-    public static Command[] Setup()
+    /// <summary>Collateral per account in the risky variant: 10 USD at 50x, so shocks liquidate.</summary>
+    public const long ThinCollateral = 10 * FixedPoint.MoneyScale;
+
+    public static Command[] Setup(bool risky = false)
     {
         var list = new List<Command>
         {
@@ -27,16 +30,23 @@ public static class MixedStream
         for (var a = 1; a <= Accounts; a++)
         {
             list.Add(Cmd.CreateAccount(a));
-            list.Add(Cmd.Deposit(a, 0, LogicHarness.AmpleCollateral));
+            list.Add(Cmd.Deposit(a, 0, risky ? ThinCollateral : LogicHarness.AmpleCollateral));
+            if (!risky) continue;
+            list.Add(Cmd.SetLeverage(a, LogicHarness.Instrument, 50));
+            if (a % 2 == 0) list.Add(Cmd.SetMarginMode(a, LogicHarness.Instrument, MarginMode.Isolated));
         }
         return list.ToArray();
     }
 
-    public static Command[] Generate(int seed, int count)
+    /// <summary>
+    /// The stream. <paramref name="risky"/>: thin collateral at 50x, half the accounts isolated, marks that
+    /// jump 2–6% now and then, refunding deposits: liquidations, takeovers and auto-deleveraging happen.
+    /// </summary>
+    public static Command[] Generate(int seed, int count, bool risky = false)
     {
         var random = new Random(seed);
         var harness = new LogicHarness(checkInvariants: false);
-        foreach (var c in Setup()) harness.Send(c);
+        foreach (var c in Setup(risky)) harness.Send(c);
         var live = new List<(long Id, int Account)>();
         var liveIndex = new Dictionary<long, int>();
         var commands = new Command[count];
@@ -48,7 +58,7 @@ public static class MixedStream
             // bias so that buys sit below mid and sells above, with some crossing
             var offset = random.Next(-3, 25);
             var price = LogicHarness.Px(side == Side.Buy ? mid - offset : mid + offset);
-            var qty = LogicHarness.Qty(random.Next(1, 10));
+            var qty = LogicHarness.Qty(risky ? random.Next(10, 100) : random.Next(1, 10));
             var roll = random.Next(1000);
             Command cmd;
             if (roll < 350 || live.Count < 50)
@@ -73,9 +83,14 @@ public static class MixedStream
             else if (roll < 945) cmd = Cmd.MassCancel(account);
             else if (roll < 975)
             {
-                mid += random.Next(-2, 3);
+                mid += risky && random.Next(30) == 0 ? random.Next(200, 600) * (random.Next(2) == 0 ? -1 : 1) : random.Next(-2, 3);
+                mid = Math.Clamp(mid, 8_000, 12_000);
                 cmd = Cmd.MarkPrice(LogicHarness.Instrument, LogicHarness.Px(mid));
             }
+            else if (risky && roll < 980) cmd = Cmd.Deposit(account, 0, ThinCollateral);
+            else if (risky && roll < 982) cmd = Cmd.Deposit(ExchangeLogic.InsuranceAccount, 0, random.Next(0, 20) * FixedPoint.MoneyScale + 1);
+            else if (risky && roll < 984 && harness.Logic.Accounts.Balance[0] > 0)
+                cmd = Cmd.Withdraw(ExchangeLogic.InsuranceAccount, 0, harness.Logic.Accounts.Balance[0]); // an empty fund forces ADL
             else if (roll < 990) cmd = Cmd.QueryBook(LogicHarness.Instrument, 5);
             else cmd = Cmd.QueryAccount(account);
             cmd.ReceiveTime = 1_700_000_000_000_000_000L + i * 1000L;
@@ -105,11 +120,11 @@ public static class MixedStream
     }
 
     /// <summary>Runs setup plus stream through a fresh engine with the given sink; returns it.</summary>
-    public static ExchangeLogic Run(Command[] stream, IEventSink sink, EngineConfig? config = null)
+    public static ExchangeLogic Run(Command[] stream, IEventSink sink, EngineConfig? config = null, bool risky = false)
     {
         var logic = new ExchangeLogic(config ?? new EngineConfig(), sink);
         long seq = 0;
-        var setup = Setup();
+        var setup = Setup(risky);
         for (var i = 0; i < setup.Length; i++) logic.Process(ref setup[i], ++seq);
         for (var i = 0; i < stream.Length; i++) logic.Process(ref stream[i], ++seq);
         logic.FlushEvents();
