@@ -21,13 +21,14 @@ public sealed class PipelineOptions
 }
 
 /// <summary>
-/// The engine in process: a multi-producer input ring, the business-logic thread, an output ring and a
-/// publisher thread that hands every event to <typeparamref name="TPublisher"/>.
+/// The engine in process: a multi-producer input ring, the business-logic thread, an optional journal beside
+/// it, an output ring and a publisher thread that hands every event to <typeparamref name="TPublisher"/>.
 /// </summary>
 /// <remarks>
 /// <code>
-///  Submit ──► input ring ──► logic thread (ExchangeLogic) ──► output ring ──► publisher thread ──► TPublisher
-///  (any thread)  Command         one thread owns all state       OutputEvent      OnEvent(ref OutputEvent, …)
+///  Submit ──► input ring ─┬─► logic thread (ExchangeLogic) ──► output ring ──► publisher thread ──► TPublisher
+///  (any thread)  Command   │     one thread owns all state       OutputEvent      releases results of input s
+///                          └─► journal thread (ICommandJournal) ── Durable ─────► only when Durable ≥ s
 /// </code>
 /// Producers block (per the input wait strategy) when the input ring is full; the logic thread blocks when
 /// the output ring is full, so a slow publisher slows intake rather than growing a queue.
@@ -39,25 +40,56 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     private readonly ValueRingBuffer<Command> _input;
     private readonly ValueRingBuffer<OutputEvent> _output;
     private readonly ValueBatchEventProcessor<Command, LogicHandler> _logicProcessor;
-    private readonly ValueBatchEventProcessor<OutputEvent, TPublisher> _publisher;
+    private readonly ValueBatchEventProcessor<OutputEvent, TPublisher>? _publisher;
+    private readonly ValueBatchEventProcessor<OutputEvent, DurabilityGate<TPublisher>>? _gatedPublisher;
+    private readonly ValueBatchEventProcessor<Command, ICommandJournal>? _journalProcessor;
+    private readonly ICommandJournal? _journal;
+    private volatile bool _stopping;
     private Task? _logicTask;
     private Task? _publisherTask;
+    private Task? _journalTask;
 
     /// <summary>Builds the pipeline; call <see cref="Start"/> before submitting.</summary>
-    public EnginePipeline(PipelineOptions options, TPublisher publisher)
+    /// <param name="options">Sizes, wait strategies and engine capacities.</param>
+    /// <param name="publisher">Receives every event, in order.</param>
+    /// <param name="journal">When given, journals every command in parallel with the logic, and results are
+    /// released only once durable.</param>
+    /// <param name="logic">A logic to continue from (recovered from a snapshot and journal); a fresh one when null.
+    /// Its sink must not be set yet: the pipeline creates it.</param>
+    /// <param name="firstSequence">The sequence the input ring starts at (the one after the recovered state).</param>
+    public EnginePipeline(PipelineOptions options, TPublisher publisher, ICommandJournal? journal = null,
+        Func<IEventSink, ExchangeLogic>? logic = null, long firstSequence = 0)
     {
         if (options.OutputRingSize < 2 * options.Engine.EventBufferSize)
             throw new ArgumentException("the output ring must hold at least two event buffers");
         _input = ValueRingBuffer<Command>.Create(ProducerType.Multi, options.InputRingSize, options.InputWait());
         _output = ValueRingBuffer<OutputEvent>.Create(ProducerType.Single, options.OutputRingSize, options.OutputWait());
+        if (firstSequence > 0) _input.ResetTo(firstSequence - 1);
         var handler = new LogicHandler(_output);
-        Logic = new ExchangeLogic(options.Engine, handler);
+        Logic = logic != null ? logic(handler) : new ExchangeLogic(options.Engine, handler);
         handler.Logic = Logic;
         _logicProcessor = ValueBatchEventProcessor.Create(_input, _input.NewBarrier(), handler);
         _input.AddGatingSequences(_logicProcessor.Sequence);
-        _publisher = ValueBatchEventProcessor.Create(_output, _output.NewBarrier(), publisher);
-        _output.AddGatingSequences(_publisher.Sequence);
+        if (journal != null)
+        {
+            _journal = journal;
+            _journalProcessor = new ValueBatchEventProcessor<Command, ICommandJournal>(_input, _input.NewBarrier(), journal);
+            _input.AddGatingSequences(_journalProcessor.Sequence);
+            var gate = new DurabilityGate<TPublisher>(publisher, journal.Durable, () => _stopping);
+            _gatedPublisher = ValueBatchEventProcessor.Create(_output, _output.NewBarrier(), gate);
+            _output.AddGatingSequences(_gatedPublisher.Sequence);
+        }
+        else
+        {
+            _publisher = ValueBatchEventProcessor.Create(_output, _output.NewBarrier(), publisher);
+            _output.AddGatingSequences(_publisher.Sequence);
+        }
     }
+
+    private Sequence PublisherSequence => _publisher?.Sequence ?? _gatedPublisher!.Sequence;
+
+    /// <summary>Sequence of the last command the journal made durable (-1 without a journal).</summary>
+    public long DurableSequence => _journal?.Durable.Value ?? -1;
 
     /// <summary>The business logic. Read its state only when the pipeline is stopped or drained.</summary>
     public ExchangeLogic Logic { get; }
@@ -71,7 +103,8 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     /// <summary>Starts the logic and publisher threads.</summary>
     public void Start()
     {
-        _publisherTask = _publisher.Start("engine-publisher");
+        _publisherTask = _publisher?.Start("engine-publisher") ?? _gatedPublisher!.Start("engine-publisher");
+        _journalTask = _journalProcessor?.Start("engine-journal");
         _logicTask = _logicProcessor.Start("engine-logic");
     }
 
@@ -90,7 +123,8 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     {
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var spinner = new SpinWait();
-        while (_logicProcessor.Sequence.Value < _input.Cursor || _publisher.Sequence.Value < _output.Cursor)
+        while (_logicProcessor.Sequence.Value < _input.Cursor || PublisherSequence.Value < _output.Cursor
+               || (_journalProcessor != null && _journalProcessor.Sequence.Value < _input.Cursor))
         {
             ThrowIfFaulted();
             if (Environment.TickCount64 > deadline) return false;
@@ -102,17 +136,33 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     /// <summary>Drains, then stops both threads.</summary>
     public void Stop(TimeSpan timeout)
     {
-        Drain(timeout);
+        var drained = Drain(timeout);
+        _stopping = true;
         _logicProcessor.Halt();
         _logicTask?.Wait(timeout);
-        _publisher.Halt();
-        _publisherTask?.Wait(timeout);
-        ThrowIfFaulted();
+        _journalProcessor?.Halt();
+        _journalTask?.Wait(timeout);
+        if (_publisher != null) _publisher.Halt();
+        else _gatedPublisher!.Halt();
+        WaitQuietly(_publisherTask, timeout);
+        if (drained) ThrowIfFaulted();
+    }
+
+    private static void WaitQuietly(Task? task, TimeSpan timeout)
+    {
+        try
+        {
+            task?.Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            // a stage fault is reported by ThrowIfFaulted
+        }
     }
 
     private void ThrowIfFaulted()
     {
-        var fault = _logicProcessor.Fault ?? _publisher.Fault;
+        var fault = _logicProcessor.Fault ?? _publisher?.Fault ?? _gatedPublisher?.Fault ?? _journalProcessor?.Fault ?? _journal?.Fault;
         if (fault != null) throw new InvalidOperationException("an engine stage failed", fault);
     }
 

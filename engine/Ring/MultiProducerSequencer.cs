@@ -35,6 +35,14 @@ internal sealed class MultiProducerSequencer : Sequencer
     public override Sequence CursorSequence => _cursor;
 
     /// <inheritdoc />
+    /// <remarks>Slots keep their "never published" flags, so consumers see only what is published after this.</remarks>
+    public override void ResetTo(long sequence)
+    {
+        _gatingSequenceCache.SetValue(sequence);
+        _cursor.SetValueVolatile(sequence);
+    }
+
+    /// <inheritdoc />
     public override long Next(int n)
     {
         ValidateClaimSize(n, BufferSize);

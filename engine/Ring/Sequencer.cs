@@ -70,6 +70,9 @@ internal abstract class Sequencer
     /// <summary>Returns how many slots can be claimed right now without waiting.</summary>
     public abstract long GetRemainingCapacity();
 
+    /// <summary>Sets the cursor to <paramref name="sequence"/> (as if it had been published) before anything runs.</summary>
+    public abstract void ResetTo(long sequence);
+
     /// <summary>Registers consumer sequences that producers must not lap; each is first set to the cursor.</summary>
     public void AddGatingSequences(Sequence[] sequences)
     {

@@ -29,6 +29,14 @@ internal sealed class SingleProducerSequencer : Sequencer
     public override Sequence CursorSequence => _cursor;
 
     /// <inheritdoc />
+    public override void ResetTo(long sequence)
+    {
+        _state.NextValue = sequence;
+        _state.CachedGatingValue = sequence;
+        _cursor.SetValueVolatile(sequence);
+    }
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override long Next(int n)
     {

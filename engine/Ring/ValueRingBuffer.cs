@@ -161,6 +161,14 @@ public sealed class ValueRingBuffer<T>
     /// <remarks>A snapshot: it may be stale by the time the caller acts on it.</remarks>
     public long GetRemainingCapacity() => _sequencer.GetRemainingCapacity();
 
+    /// <summary>Starts the ring at a sequence, as if everything up to it had been published and consumed.</summary>
+    /// <param name="sequence">The last sequence already handled (for example, the last one recovered from a journal).</param>
+    /// <remarks>
+    /// Only before any producer or consumer runs and before gating sequences are added (adding a gating
+    /// sequence sets it to the cursor). Used to continue the sequence numbering after recovery.
+    /// </remarks>
+    public void ResetTo(long sequence) => _sequencer.ResetTo(sequence);
+
     /// <summary>
     /// Registers consumer sequences that producers must never lap. Each is set to the current cursor first,
     /// so add consumers before publishing starts (or accept that they skip what came before).

@@ -21,7 +21,7 @@ public class EnginePipelineTests
         {
             if (data.InputSequence < LastInputSequence) OutOfOrder = true;
             LastInputSequence = data.InputSequence;
-            Count++;
+            Volatile.Write(ref Count, Count + 1);
         }
     }
 
@@ -29,6 +29,63 @@ public class EnginePipelineTests
     {
         public void OnEvent(ref OutputEvent data, long sequence, bool endOfBatch) =>
             throw new InvalidOperationException("publisher failed on purpose");
+    }
+
+    /// <summary>A journal whose durability the test controls.</summary>
+    private sealed class ControlledJournal : ICommandJournal
+    {
+        public long Seen = -1;
+
+        public Sequence Durable { get; } = new();
+
+        public Exception? Fault => null;
+
+        public void OnEvent(ref Command data, long sequence, bool endOfBatch) => Volatile.Write(ref Seen, sequence);
+    }
+
+    private static bool WaitFor(Func<bool> condition)
+    {
+        var deadline = Environment.TickCount64 + 30_000;
+        while (!condition())
+        {
+            if (Environment.TickCount64 > deadline) return false;
+            Thread.Yield();
+        }
+        return true;
+    }
+
+    [Test]
+    public void ShouldReleaseResultsOnlyOnceTheJournalIsDurable()
+    {
+        var journal = new ControlledJournal();
+        var publisher = new CountingPublisher();
+        var options = new PipelineOptions { InputWait = () => new BlockingWaitStrategy(), OutputWait = () => new BlockingWaitStrategy() };
+        var pipeline = new EnginePipeline<CountingPublisher>(options, publisher, journal);
+        pipeline.Start();
+        for (var a = 1; a <= 10; a++) pipeline.Submit(Cmd.CreateAccount(a)); // sequences 0..9, one event each
+
+        Assert.That(WaitFor(() => pipeline.ProcessedSequence == 9 && Volatile.Read(ref journal.Seen) == 9), Is.True);
+        Assert.That(Volatile.Read(ref publisher.Count), Is.EqualTo(0), "nothing is released before it is durable");
+        journal.Durable.SetValue(4);
+        Assert.That(WaitFor(() => Volatile.Read(ref publisher.Count) == 5), Is.True, "results of sequences 0..4 are released");
+        Assert.That(Volatile.Read(ref publisher.Count), Is.EqualTo(5), "and no more");
+        journal.Durable.SetValue(9);
+        Assert.That(pipeline.Drain(_timeout), Is.True);
+        Assert.That(publisher.Count, Is.EqualTo(10));
+        pipeline.Stop(_timeout);
+    }
+
+    [Test]
+    public void ShouldContinueTheSequenceNumberingAfterARecoveredPosition()
+    {
+        var publisher = new CountingPublisher();
+        var options = new PipelineOptions { InputWait = () => new BlockingWaitStrategy(), OutputWait = () => new BlockingWaitStrategy() };
+        using var pipeline = new EnginePipeline<CountingPublisher>(options, publisher, firstSequence: 1_000);
+        pipeline.Start();
+        Assert.That(pipeline.Submit(Cmd.CreateAccount(1)), Is.EqualTo(1_000));
+        Assert.That(pipeline.Submit(Cmd.CreateAccount(2)), Is.EqualTo(1_001));
+        Assert.That(pipeline.Drain(_timeout), Is.True);
+        Assert.That(publisher.LastInputSequence, Is.EqualTo(1_001));
     }
 
     private static Command[] All(int seed, int count)
