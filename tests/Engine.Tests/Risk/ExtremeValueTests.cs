@@ -466,4 +466,118 @@ public class ExtremeValueTests
             }
         }, iter: 20_000, writeLine: TestContext.Out.WriteLine);
     }
+
+    // ---- values beyond the 63-bit range the engine accepts today (these fail until it refuses or widens them) ----
+
+    [Test]
+    public void ShouldRejectAnInstrumentWhoseLotTickValueExceeds63Bits()
+    {
+        // tick 1e10 USD and lot 1e10 units: one lot moving one tick is 1e20 USD, 1e26 money units; AddInstrument
+        // accepts it and stores tick·lot / 1e10 truncated to 64 bits (a negative value)
+        var h = NewHarness();
+        h.ExpectReject(Cmd.AddInstrument(5, 1_000_000_000_000_000_000, 1_000_000_000_000_000_000, long.MaxValue, 0, 0, 100, 10),
+            RejectCode.InvalidInstrumentSpec);
+    }
+
+    [Test]
+    public void ShouldCountTheCollateralOfTheLargestAssetBalancesWithoutWrapping()
+    {
+        // an asset at 8 USD and the largest balance a deposit may reach: its value (1.8e19 money units) does not fit in
+        // 64 bits, and the collateral wraps negative
+        var deposit = NewHarness();
+        deposit.Expect(Cmd.AddAsset(1, 8 * FixedPoint.PriceScale, 0), EventType.Accepted);
+        deposit.Expect(Cmd.CreateAccount(1), EventType.Accepted);
+        var response = deposit.Send(Cmd.Deposit(1, 1, MaxBalance))[0];
+        // a modest balance (1e6 units) and the largest asset price AssetPrice accepts
+        var price = NewHarness();
+        price.Expect(Cmd.AddAsset(1, FixedPoint.PriceScale, 0), EventType.Accepted);
+        price.Expect(Cmd.CreateAccount(1), EventType.Accepted);
+        price.Expect(Cmd.Deposit(1, 1, 1_000_000_000_000), EventType.Accepted);
+        var priced = price.Send(Cmd.AssetPrice(1, long.MaxValue))[0];
+        Assert.Multiple(() =>
+        {
+            if (response.Type == EventType.Rejected) Assert.That(response.RejectCode, Is.EqualTo(RejectCode.InvalidAmount));
+            else Assert.That(deposit.Logic.Accounts.Collateral[1], Is.GreaterThan(0), "collateral of 2.3e18 units at 8 USD");
+            if (priced.Type == EventType.Accepted) Assert.That(price.Logic.Accounts.Collateral[1], Is.GreaterThan(0), "collateral of 1e6 units at 9.2e10 USD");
+        });
+    }
+
+    [Test]
+    public void ShouldKeepMoneyConservedWhenDepositsSumBeyond63Bits()
+    {
+        // each account may hold long.MaxValue / 4; the engine's Σ deposits (the conservation reference) is a long and
+        // wraps at the fifth such account, so the invariant check reports money as not conserved
+        var h = NewHarness();
+        for (var a = 1; a <= 5; a++)
+        {
+            h.Expect(Cmd.CreateAccount(a), EventType.Accepted);
+            var response = h.Send(Cmd.Deposit(a, 0, MaxBalance))[0]; // the harness checks every invariant
+            if (response.Type == EventType.Rejected) Assert.That(response.RejectCode, Is.EqualTo(RejectCode.InvalidAmount));
+        }
+    }
+
+    [Test]
+    public void ShouldReportThePricesOfAShortWithHugeIsolatedMarginWithoutWrapping()
+    {
+        // tick 1 USD, lot 1e-6 units (one lot moving one tick is one money unit): a short of one lot with 1.15e12 USD of
+        // isolated margin is liquidated near 1.1e26 raw, beyond 63 bits; LiquidationPrice and BankruptcyPrice cast
+        // their Int128 results to long and report wrapped prices (bankruptcy 1,049 USD, below the liquidation price)
+        var h = NewHarness();
+        h.Expect(Cmd.AddInstrument(5, FixedPoint.PriceScale, 100, 1_000_000_000, 0, 0, 10_000, 100, 12), EventType.Accepted);
+        h.Expect(Cmd.MarkPrice(5, 1_000 * FixedPoint.PriceScale), EventType.Accepted);
+        for (var a = 1; a <= 2; a++)
+        {
+            h.Expect(Cmd.CreateAccount(a), EventType.Accepted);
+            h.Expect(Cmd.Deposit(a, 0, MaxBalance), EventType.Accepted);
+        }
+        h.Expect(Cmd.SetMarginMode(1, 5, MarginMode.Isolated), EventType.Accepted);
+        h.Expect(Cmd.Limit(2, 5, Side.Buy, 1_000 * FixedPoint.PriceScale, 100), EventType.Accepted);
+        h.Expect(Cmd.Limit(1, 5, Side.Sell, 1_000 * FixedPoint.PriceScale, 100), EventType.Accepted);
+        var added = h.Send(Cmd.AdjustIsolatedMargin(1, 5, MaxBalance / 2))[0];
+        var unitLiquidation = MarginMath.LiquidationPrice(h.Logic.Instruments, 5, -1, -1_000, MaxBalance);
+        var unitBankruptcy = MarginMath.BankruptcyPrice(h.Logic.Instruments, 5, -1, -1_000, MaxBalance);
+        Assert.Multiple(() =>
+        {
+            Assert.That(unitLiquidation, Is.GreaterThan(1_000 * FixedPoint.PriceScale), "MarginMath: liquidation above the entry");
+            Assert.That(unitBankruptcy, Is.GreaterThanOrEqualTo(unitLiquidation), "MarginMath: a short goes bankrupt above its liquidation price");
+            if (added.Type == EventType.Rejected) return; // refusing such a margin is as good
+            var (_, prices, _) = QueryPosition(h, 1, 5);
+            Assert.That(prices.Price, Is.GreaterThan(1_000 * FixedPoint.PriceScale), "query: liquidation above the mark");
+            Assert.That(prices.Quantity, Is.GreaterThanOrEqualTo(prices.Price), "query: bankruptcy at or above liquidation");
+        });
+    }
+
+    [Test]
+    public void ShouldValueTheLargestPositionsOnTheirFullNotionalWhenTheMarkMovesTenfold()
+    {
+        // ten orders of the largest notional build a 1e18 position (the fund, never liquidated, is the short side);
+        // ten times up its value is 1e19 money units, beyond 63 bits: lots · mark · value wraps, and the notional,
+        // maintenance and initial margin are computed from the wrapped value (the PnL wraps back by chance)
+        var h = NewHarness();
+        AddBigInstrument(h);
+        h.Expect(Cmd.MarkPrice(Big, Px(EntryTicks)), EventType.Accepted);
+        h.Expect(Cmd.Deposit(ExchangeLogic.InsuranceAccount, 0, MaxBalance), EventType.Accepted);
+        h.Expect(Cmd.CreateAccount(2), EventType.Accepted);
+        h.Expect(Cmd.Deposit(2, 0, 200_000_000_000_000_000), EventType.Accepted);
+        h.Expect(Cmd.SetLeverage(ExchangeLogic.InsuranceAccount, Big, 10), EventType.Accepted);
+        h.Expect(Cmd.SetLeverage(2, Big, 10), EventType.Accepted);
+        var accepted = true;
+        for (var i = 0; i < 10 && accepted; i++)
+        {
+            accepted &= h.Send(Cmd.Limit(ExchangeLogic.InsuranceAccount, Big, Side.Sell, Px(EntryTicks), Qty(MaxLots)))[0].Type == EventType.Accepted;
+            accepted &= h.Send(Cmd.Limit(2, Big, Side.Buy, Px(EntryTicks), Qty(MaxLots)))[0].Type == EventType.Accepted;
+        }
+        accepted &= h.Send(Cmd.MarkPrice(Big, Px(10 * EntryTicks)))[0].Type == EventType.Accepted;
+        if (!accepted) return; // a position or mark limit that refuses this is as good
+        AssertPositionRow(h, 2, 10 * MaxLots, EntryTicks, 10 * EntryTicks, 10);
+    }
+
+    [Test]
+    public void ShouldRoundInitialMarginUpWithoutOverflowWhenNotionalIsNearLongMax()
+    {
+        // ceil(notional / leverage) is computed as (notional + leverage - 1) / leverage, which wraps within
+        // leverage - 1 of long.MaxValue
+        Assert.That(MarginMath.Initial(long.MaxValue, 10), Is.EqualTo(long.MaxValue / 10 + 1));
+        Assert.That(MarginMath.Initial(long.MaxValue - 1, 1000), Is.EqualTo((long.MaxValue - 1) / 1000 + 1));
+    }
 }
