@@ -76,6 +76,8 @@ public enum RejectCode : ushort
     InvalidSelfTradeMode = 316,
     /// <summary>The engine has reached its configured maximum number of open orders.</summary>
     OrderCapacityExceeded = 317,
+    /// <summary>The price is above the largest the engine accepts (1e9 USD per unit).</summary>
+    PriceTooLarge = 318,
 
     // 4xx accounts, instruments, assets and admin
     /// <summary>The account does not exist.</summary>

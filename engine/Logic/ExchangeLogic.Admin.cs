@@ -26,8 +26,9 @@ public sealed partial class ExchangeLogic
         }
         var ladderLog2 = cmd.LadderLog2 == 0 ? _config.DefaultLadderLog2 : cmd.LadderLog2;
         var tickLot = (Int128)cmd.TickSize * cmd.LotSize;
-        var valid = cmd.TickSize > 0 && cmd.LotSize > 0
+        var valid = cmd.TickSize > 0 && cmd.LotSize > 0 && cmd.TickSize <= MaxPrice
             && tickLot % FixedPoint.NotionalDivisor == 0
+            && tickLot / FixedPoint.NotionalDivisor <= MaxOrderNotional // one lot moving one tick fits an order
             && cmd.MaxOrderQuantity >= cmd.LotSize
             && cmd.MakerFeePpm >= -MaxFeePpm && cmd.MakerFeePpm <= MaxFeePpm
             && cmd.TakerFeePpm >= 0 && cmd.TakerFeePpm <= MaxFeePpm
@@ -110,7 +111,7 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.AssetExists);
             return;
         }
-        if (cmd.HaircutPpm < 0 || cmd.HaircutPpm >= FixedPoint.RateScale || cmd.Price <= 0)
+        if (cmd.HaircutPpm < 0 || cmd.HaircutPpm >= FixedPoint.RateScale || cmd.Price <= 0 || cmd.Price > MaxPrice)
         {
             Reject(ref cmd, RejectCode.InvalidAssetSpec);
             return;
@@ -144,7 +145,7 @@ public sealed partial class ExchangeLogic
     {
         if (!ValidateBalanceCommand(ref cmd)) return;
         ref var balance = ref _accounts.Balance[cmd.AccountId * _accounts.AssetCapacity + cmd.AssetId];
-        if (balance > long.MaxValue / 4 - cmd.Amount)
+        if (balance > MaxAmount - cmd.Amount)
         {
             Reject(ref cmd, RejectCode.InvalidAmount);
             return;
@@ -248,7 +249,7 @@ public sealed partial class ExchangeLogic
         var account = cmd.AccountId;
         var code = !_accounts.IsValid(account) ? RejectCode.UnknownAccount
             : !_instruments.IsValid(cmd.InstrumentId) ? RejectCode.UnknownInstrument
-            : cmd.Amount == 0 ? RejectCode.InvalidAmount
+            : cmd.Amount == 0 || cmd.Amount == long.MinValue ? RejectCode.InvalidAmount // long.MinValue has no negation
             : RejectCode.None;
         var position = code == RejectCode.None ? _positions.Find(account, cmd.InstrumentId) : 0;
         if (code == RejectCode.None && (position == 0 || _positions.Lots[position] == 0
@@ -288,9 +289,12 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.PriceNotPositive);
             return;
         }
-        var tick = _instruments.TickSize[instrument];
-        _instruments.MarkPrice[instrument] = cmd.Price;
-        _instruments.MarkTicks[instrument] = (cmd.Price + tick / 2) / tick; // positions are valued on the tick grid
+        if (cmd.Price > MaxPrice)
+        {
+            Reject(ref cmd, RejectCode.PriceTooLarge);
+            return;
+        }
+        SetMark(instrument, cmd.Price); // positions are valued on the tick grid
         Accept(ref cmd);
         RemarginInstrument(instrument);
         SettleRisk();
@@ -304,9 +308,9 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.UnknownAsset);
             return;
         }
-        if (cmd.Price <= 0 || asset == 0)
+        if (cmd.Price <= 0 || asset == 0 || cmd.Price > MaxPrice)
         {
-            Reject(ref cmd, asset == 0 ? RejectCode.InvalidAssetSpec : RejectCode.PriceNotPositive);
+            Reject(ref cmd, asset == 0 ? RejectCode.InvalidAssetSpec : cmd.Price > MaxPrice ? RejectCode.PriceTooLarge : RejectCode.PriceNotPositive);
             return;
         }
         _assets.Price[asset] = cmd.Price;
@@ -317,7 +321,7 @@ public sealed partial class ExchangeLogic
         {
             var account = holders![i];
             RecomputeCollateral(account);
-            if (_accounts.CrossMm[account] > 0 && IsCrossUnhealthy(account)) Touch(account);
+            if (IsCrossUnhealthy(account)) Touch(account);
         }
         SettleRisk();
     }

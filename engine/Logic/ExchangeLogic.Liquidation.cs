@@ -31,6 +31,7 @@ public sealed partial class ExchangeLogic
     {
         EmitLiquidation(LiquidationStep.CrossStarted, account, 0, 0);
         CancelOrders(account, 0, filter: false, CancelReason.Liquidation);
+        var closedAny = false;
         for (var guard = 0; guard < 256 && _accounts.CrossMm[account] > 0 && IsCrossUnhealthy(account); guard++)
         {
             var position = LargestCrossMaintenance(account);
@@ -51,13 +52,28 @@ public sealed partial class ExchangeLogic
             }
             var backing = _accounts.Collateral[account] + _accounts.CrossUpnl[account] - _positions.Upnl[position];
             ClosePosition(position, step, backing);
+            closedAny = true;
         }
-        if (_accounts.CrossMm[account] == 0 && _accounts.Collateral[account] < 0)
+        if (_accounts.CrossMm[account] == 0)
         {
-            // no position left and a debt: the fund pays it
-            var deficit = -_accounts.Collateral[account];
-            CreditUsd(account, deficit);
-            MoveToFund(account, 0, -deficit);
+            var collateral = _accounts.Collateral[account];
+            if (collateral < 0)
+            {
+                // no position left and a debt: the fund pays it
+                CreditUsd(account, -collateral);
+                MoveToFund(account, 0, collateral);
+            }
+            else if (closedAny)
+            {
+                // liquidated whole: what the closing fills made above bankruptcy belongs to the fund (the account's
+                // remaining USD, up to its equity; other collateral assets stay with it)
+                var surplus = Math.Min(collateral, Math.Max(0, UsdBalance(account)));
+                if (surplus > 0)
+                {
+                    CreditUsd(account, -surplus);
+                    MoveToFund(account, 0, surplus);
+                }
+            }
         }
         EmitLiquidation(LiquidationStep.Completed, account, 0, 0);
     }
@@ -92,10 +108,16 @@ public sealed partial class ExchangeLogic
         var side = lots > 0 ? Side.Sell : Side.Buy;
         var tick = _instruments.TickSize[instrument];
         var bankruptcy = MarginMath.BankruptcyPrice(_instruments, instrument, lots, _positions.Cost[position], backing);
-        // never sell below (buy above) bankruptcy: round the limit toward the position's favour
-        var limitTicks = lots > 0 ? (bankruptcy + tick - 1) / tick : bankruptcy / tick;
-        if (limitTicks <= 0) limitTicks = 1;
-        if (lots < 0 && bankruptcy == 0) limitTicks = long.MaxValue / 4; // no finite bankruptcy price: any buy
+        // never sell below (buy above) bankruptcy: round the limit toward the position's favour; and never trade
+        // outside the instrument's price band (what the book does not take there is taken over at bankruptcy)
+        var reference = ReferenceOrLastTicks(instrument);
+        var band = reference > 0 ? BandTicks(instrument, reference) : 0;
+        var bankruptcyTicks = lots > 0 ? bankruptcy / tick + (bankruptcy % tick != 0 ? 1 : 0) : bankruptcy / tick;
+        var noFinitePrice = lots < 0 && (bankruptcy == 0 || bankruptcy == long.MaxValue);
+        long limitTicks;
+        if (lots > 0) limitTicks = Math.Max(Math.Max(1, bankruptcyTicks), reference > 0 ? reference - band : 1);
+        else if (noFinitePrice) limitTicks = reference > 0 ? reference + band : 1;
+        else limitTicks = reference > 0 ? Math.Min(Math.Max(1, bankruptcyTicks), reference + band) : Math.Max(1, bankruptcyTicks);
         _liquidatingPosition = position;
         var remaining = closeLots;
         var slot = _orders.Allocate();
@@ -129,10 +151,11 @@ public sealed partial class ExchangeLogic
         }
         if (remaining > 0)
         {
-            var price = limitTicks == long.MaxValue / 4 ? ReferenceOrLastTicks(instrument) : limitTicks;
-            var mark = ReferenceOrLastTicks(instrument);
-            var loss = remaining * Math.Abs(price - mark) * _instruments.LotTickValue[instrument];
-            if (UsdBalance(InsuranceAccount) > loss) Takeover(position, remaining, price);
+            // at the bankruptcy price (on the tick grid, in the position's favour; the surplus returns to the fund)
+            var price = noFinitePrice || reference == 0 ? Math.Max(1, reference) : Math.Max(1, bankruptcyTicks);
+            var loss = (Int128)remaining * Math.Abs(price - reference) * _instruments.LotTickValue[instrument];
+            var fundEquity = _accounts.Collateral[InsuranceAccount] + _accounts.CrossUpnl[InsuranceAccount];
+            if (fundEquity > loss) Takeover(position, remaining, price);
             else AutoDeleverage(position, remaining, price);
         }
         _liquidatingPosition = 0;
@@ -203,10 +226,10 @@ public sealed partial class ExchangeLogic
     private void TransferPosition(int from, int to, long signedLots, long priceTicks)
     {
         var matchId = ++_lastMatchId;
-        ApplyFill(from, -signedLots, priceTicks, 0);
         EmitPositionFill(from, -signedLots, priceTicks, matchId);
-        ApplyFill(to, signedLots, priceTicks, 0);
         EmitPositionFill(to, signedLots, priceTicks, matchId);
+        ApplyFill(from, -signedLots, priceTicks, 0);
+        ApplyFill(to, signedLots, priceTicks, 0);
     }
 
     private void EmitPositionFill(int position, long signedLots, long priceTicks, long matchId)

@@ -12,6 +12,9 @@ public sealed partial class ExchangeLogic
     /// <summary>Largest notional one order may carry, in money units (1e11 USD): keeps every product in 63 bits.</summary>
     internal const long MaxOrderNotional = 100_000_000_000L * FixedPoint.MoneyScale;
 
+    /// <summary>Largest notional one position may reach at entry (4e11 USD); marks far beyond saturate, never wrap.</summary>
+    internal const long MaxPositionNotional = 4 * MaxOrderNotional;
+
     private int _matchInstrument;
 
     private void PlaceOrder(ref Command cmd)
@@ -46,15 +49,24 @@ public sealed partial class ExchangeLogic
         }
         var leverage = _positions.Leverage[position];
         var reserve = reduceOnly ? 0 : OrderReserve(instrument, limitTicks, lots, leverage);
-        if (reserve > FreeMargin(cmd.AccountId))
+        if (reserve > 0 && reserve > FreeMargin(cmd.AccountId))
         {
             Reject(ref cmd, RejectCode.InsufficientMargin);
             return;
         }
-        if (!reduceOnly && leverage > MaxLeverageAfter(position, lots, limitTicks))
+        if (!reduceOnly)
         {
-            Reject(ref cmd, RejectCode.LeverageOutOfRange);
-            return;
+            var notionalAfter = NotionalAfter(position, lots, limitTicks);
+            if (notionalAfter > MaxPositionNotional)
+            {
+                Reject(ref cmd, RejectCode.QuantityTooLarge);
+                return;
+            }
+            if (leverage > MarginMath.MaxLeverage(_instruments, instrument, (long)notionalAfter))
+            {
+                Reject(ref cmd, RejectCode.LeverageOutOfRange);
+                return;
+            }
         }
         var slot = _orders.Allocate();
         if (slot == 0)
@@ -115,13 +127,12 @@ public sealed partial class ExchangeLogic
         if (crosses) SettleRisk();
     }
 
-    /// <summary>Highest leverage the position's tier allows once <paramref name="lots"/> more at <paramref name="priceTicks"/> are added.</summary>
-    private int MaxLeverageAfter(int position, long lots, long priceTicks)
+    /// <summary>Notional of the position with <paramref name="lots"/> more at <paramref name="priceTicks"/> (same side assumed: the worst case).</summary>
+    private Int128 NotionalAfter(int position, long lots, long priceTicks)
     {
         var instrument = _positions.Instrument[position];
         var held = _positions.Lots[position];
-        var notional = ((held >= 0 ? held : -held) + lots) * priceTicks * _instruments.LotTickValue[instrument];
-        return MarginMath.MaxLeverage(_instruments, instrument, notional);
+        return ((Int128)(held >= 0 ? held : -held) + lots) * priceTicks * _instruments.LotTickValue[instrument];
     }
 
     private RejectCode ValidateNewOrder(ref Command cmd, out long limitTicks, out long lots)
@@ -181,6 +192,7 @@ public sealed partial class ExchangeLogic
             var band = BandTicks(instrument, reference);
             if (ticks > reference + band || ticks < reference - band) return RejectCode.PriceOutsideBand;
         }
+        if (price > MaxPrice) return RejectCode.PriceTooLarge;
         return RejectCode.None;
     }
 
@@ -374,11 +386,11 @@ public sealed partial class ExchangeLogic
         var liquidation = (orders.Flags[taker] & OrderTable.LiquidationFlag) != 0;
         var takerFee = liquidation ? 0 : Fee(notional, instruments.TakerFeePpm[instrument]);
         var makerFee = Fee(notional, instruments.MakerFeePpm[instrument]);
+        EmitFill(taker, priceTicks, lots, takerFee, matchId, liquidation ? EventFlags.Liquidation : EventFlags.None);
+        EmitFill(maker, priceTicks, lots, makerFee, matchId, EventFlags.Maker);
         ApplyFill(orders.Position[taker], signed, priceTicks, takerFee);
         ApplyFill(orders.Position[maker], -signed, priceTicks, makerFee);
         ResetReserve(maker);
-        EmitFill(taker, priceTicks, lots, takerFee, matchId, liquidation ? EventFlags.Liquidation : EventFlags.None);
-        EmitFill(maker, priceTicks, lots, makerFee, matchId, EventFlags.Maker);
     }
 
     void IMatchObserver.OnMakerRemoved(int maker, MakerRemoval reason)

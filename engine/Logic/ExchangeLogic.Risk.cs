@@ -13,7 +13,19 @@ public sealed partial class ExchangeLogic
     public const int InsuranceAccount = 0;
 
     private long _feesCollected;     // the fee account, money
-    private long _netUsdDeposits;    // Σ USD deposits − withdrawals, money: the conservation reference
+    private Int128 _netUsdDeposits;  // Σ USD deposits − withdrawals, money: the conservation reference (wide: many huge deposits)
+
+    /// <summary>Largest raw price the engine accepts anywhere (1e9 USD per unit).</summary>
+    public const long MaxPrice = 1_000_000_000L * FixedPoint.PriceScale;
+
+    /// <summary>Largest amount of a deposit, withdrawal or margin transfer, and of a balance.</summary>
+    public const long MaxAmount = long.MaxValue / 4;
+
+    /// <summary>Largest value one non-USD balance counts for as collateral (keeps Σ over assets inside 63 bits).</summary>
+    private const long MaxCollateralPerAsset = long.MaxValue / 16;
+
+    /// <summary>Largest position value a mark can give, money; beyond it values saturate (never wrap).</summary>
+    private const long MaxPositionValue = long.MaxValue / 4;
     private int[] _touched = new int[64];
     private int _touchedCount;
     private bool[] _isTouched = new bool[64];
@@ -36,8 +48,32 @@ public sealed partial class ExchangeLogic
 
     /// <summary>Signed value of a position, money: at the mark (in ticks), or at its entry cost while the instrument has no mark yet.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long PositionValue(int position, long markTicks, long lotTickValue) =>
-        markTicks > 0 ? _positions.Lots[position] * markTicks * lotTickValue : _positions.Cost[position];
+    private long PositionValue(int position, long markTicks, long lotTickValue)
+    {
+        if (markTicks == 0) return _positions.Cost[position];
+        var lots = _positions.Lots[position];
+        var safe = _instruments.SafeLots[_positions.Instrument[position]];
+        return (lots < 0 ? -lots : lots) <= safe ? lots * markTicks * lotTickValue : WideValue(lots, markTicks, lotTickValue);
+    }
+
+    /// <summary>A position value that may pass 63 bits, saturated at <see cref="MaxPositionValue"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long WideValue(long lots, long markTicks, long lotTickValue)
+    {
+        var value = (Int128)lots * markTicks * lotTickValue;
+        return value > MaxPositionValue ? MaxPositionValue : value < -MaxPositionValue ? -MaxPositionValue : (long)value;
+    }
+
+    /// <summary>Sets the mark of an instrument (rounded half up to the tick grid, at least one tick).</summary>
+    private void SetMark(int instrument, long price)
+    {
+        var tick = _instruments.TickSize[instrument];
+        var ticks = Math.Max(1, (price + tick / 2) / tick);
+        _instruments.MarkPrice[instrument] = price;
+        _instruments.MarkTicks[instrument] = ticks;
+        var perLot = (Int128)ticks * _instruments.LotTickValue[instrument];
+        _instruments.SafeLots[instrument] = (long)Int128.Min(MaxPositionValue / perLot, long.MaxValue);
+    }
 
     /// <summary>A price in ticks for the instrument: the mark, else the last trade.</summary>
     private long ReferenceOrLastTicks(int instrument) => _instruments.ReferenceTicks(instrument);
@@ -53,10 +89,10 @@ public sealed partial class ExchangeLogic
     /// <summary>Value of a balance as collateral, money: balance · price · (1 − haircut), rounded down.</summary>
     private long CollateralValue(int asset, long balance)
     {
-        if (asset == 0) return balance;
-        var value = (Int128)balance * _assets.Price[asset] / FixedPoint.PriceScale;
-        value = value * (FixedPoint.RateScale - _assets.HaircutPpm[asset]);
-        return (long)(value >= 0 ? value / FixedPoint.RateScale : (value - FixedPoint.RateScale + 1) / FixedPoint.RateScale);
+        if (asset == 0) return balance; // USD counts at face value (balances are bounded by MaxAmount)
+        var value = (Int128)balance * _assets.Price[asset] / FixedPoint.PriceScale * (FixedPoint.RateScale - _assets.HaircutPpm[asset]);
+        value = value >= 0 ? value / FixedPoint.RateScale : (value - FixedPoint.RateScale + 1) / FixedPoint.RateScale;
+        return value > MaxCollateralPerAsset ? MaxCollateralPerAsset : value < -MaxCollateralPerAsset ? -MaxCollateralPerAsset : (long)value;
     }
 
     private void RecomputeCollateral(int account)
@@ -137,10 +173,20 @@ public sealed partial class ExchangeLogic
             if (isolated)
             {
                 var margin = p.IsoMargin[position] + realized;
-                var release = p.Lots[position] == 0 ? margin : margin > 0 ? (long)((Int128)margin * closeLots / absLots) : 0;
-                p.IsoMargin[position] = margin - release;
-                if (position == _liquidatingPosition && p.Lots[position] == 0) MoveToFund(account, instrument, release);
-                else CreditUsd(account, release);
+                var closed = p.Lots[position] == 0;
+                if (position == _liquidatingPosition)
+                {
+                    // a liquidation keeps every unit in the position until it is closed; then what is left goes to
+                    // the fund (a deficit is paid by it): the owner's wallet never moves
+                    p.IsoMargin[position] = closed ? 0 : margin;
+                    if (closed) MoveToFund(account, instrument, margin);
+                }
+                else
+                {
+                    var release = closed ? margin : margin > 0 ? (long)((Int128)margin * closeLots / absLots) : 0;
+                    p.IsoMargin[position] = margin - release;
+                    CreditUsd(account, release);
+                }
             }
             else
             {
@@ -194,6 +240,7 @@ public sealed partial class ExchangeLogic
         var instrument = p.Instrument[position];
         var lots = p.Lots[position];
         var value = PositionValue(position, _instruments.MarkTicks[instrument], _instruments.LotTickValue[instrument]);
+        if (lots == 0) value = 0;
         var notional = value >= 0 ? value : -value;
         var upnl = lots == 0 ? 0 : value - p.Cost[position];
         var mm = MarginMath.Maintenance(_instruments, instrument, notional);
@@ -257,13 +304,14 @@ public sealed partial class ExchangeLogic
         var mark = _instruments.MarkTicks[instrument];
         if (mark == 0) return;
         var v = _instruments.LotTickValue[instrument];
+        var safe = _instruments.SafeLots[instrument];
         var p = _positions;
         var a = _accounts;
         for (var i = 0; i < count; i++)
         {
             var position = list[i];
             var lots = p.Lots[position];
-            var value = lots * mark * v;
+            var value = (lots < 0 ? -lots : lots) <= safe ? lots * mark * v : WideValue(lots, mark, v);
             var notional = value >= 0 ? value : -value;
             var upnl = value - p.Cost[position];
             var mm = MarginMath.Maintenance(_instruments, instrument, notional);
@@ -274,7 +322,7 @@ public sealed partial class ExchangeLogic
                 a.CrossUpnl[account] += upnl - p.Upnl[position];
                 a.CrossMm[account] += mm - p.Mm[position];
                 a.CrossIm[account] += im - p.Im[position];
-                if (a.Collateral[account] + a.CrossUpnl[account] <= a.CrossMm[account]) Touch(account);
+                if (IsCrossUnhealthy(account)) Touch(account);
             }
             else if (p.IsoMargin[position] + upnl <= mm)
             {
@@ -300,10 +348,15 @@ public sealed partial class ExchangeLogic
                     && _positions.IsoMargin[position] + _positions.Upnl[position] <= _positions.Mm[position])
                     LiquidateIsolated(position);
             }
-            if (_accounts.CrossMm[account] > 0 && IsCrossUnhealthy(account)) LiquidateCross(account);
+            if (IsCrossUnhealthy(account)) LiquidateCross(account);
         }
     }
 
-    private bool IsCrossUnhealthy(int account) =>
-        _accounts.Collateral[account] + _accounts.CrossUpnl[account] <= _accounts.CrossMm[account];
+    /// <summary>Cross equity at or below cross maintenance while margin is due, or a debt (negative equity) in any case.</summary>
+    private bool IsCrossUnhealthy(int account)
+    {
+        var equity = _accounts.Collateral[account] + _accounts.CrossUpnl[account];
+        var mm = _accounts.CrossMm[account];
+        return mm > 0 ? equity <= mm : equity < 0;
+    }
 }

@@ -19,7 +19,8 @@ public sealed partial class ExchangeLogic
         var h = new HashWriter();
         h.Add(_lastMatchId);
         h.Add(_feesCollected);
-        h.Add(_netUsdDeposits);
+        h.Add((long)(_netUsdDeposits >> 64));
+        h.Add((long)_netUsdDeposits);
         var ins = _instruments;
         for (var i = 0; i < ins.Capacity; i++)
         {
@@ -230,7 +231,7 @@ public sealed partial class ExchangeLogic
             var collateral = _accounts.Collateral[a];
             RecomputeCollateral(a);
             if (_accounts.Collateral[a] != collateral) return $"account {a}: collateral {collateral} != {_accounts.Collateral[a]}";
-            if (a != InsuranceAccount && mm[a] > 0 && IsCrossUnhealthy(a)) return $"cross account {a} left at or below maintenance";
+            if (a != InsuranceAccount && IsCrossUnhealthy(a)) return $"cross account {a} left at or below maintenance (or in debt)";
         }
         return null;
     }

@@ -53,7 +53,11 @@ internal static class MarginMath
 
     /// <summary>Initial margin <c>ceil(notional / leverage)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long Initial(long notional, int leverage) => (notional + leverage - 1) / leverage;
+    public static long Initial(long notional, int leverage)
+    {
+        var q = notional / leverage;
+        return q * leverage == notional ? q : q + 1;
+    }
 
     /// <summary>Largest leverage allowed for a notional: the instrument's cap, lowered by the tier's.</summary>
     public static int MaxLeverage(InstrumentTable instruments, int instrument, long notional)
@@ -123,8 +127,9 @@ internal static class MarginMath
             var price = lots > 0 ? CeilDiv128(numerator, denominator) : FloorDiv128(numerator, denominator);
             if (price <= 0) continue;
             var notional = (Int128)absLots * price * v / tick;
-            if (notional > lowCap && notional <= highCap) return (long)price;
-            if (fallback == 0) fallback = (long)price; // rounding put it just across a tier edge
+            var clamped = price > long.MaxValue ? long.MaxValue : (long)price; // beyond 63 bits: "never", as a price
+            if (notional > lowCap && notional <= highCap) return clamped;
+            if (fallback == 0) fallback = clamped; // rounding put it just across a tier edge
         }
         return fallback;
     }
@@ -138,7 +143,7 @@ internal static class MarginMath
         var numerator = ((Int128)cost - backing) * tick;
         var denominator = (Int128)lots * v;
         var price = lots > 0 ? CeilDiv128(numerator, denominator) : FloorDiv128(numerator, denominator);
-        return price > 0 ? (long)price : 0;
+        return price <= 0 ? 0 : price > long.MaxValue ? long.MaxValue : (long)price;
     }
 
     private static Int128 FloorDiv128(Int128 a, Int128 b)

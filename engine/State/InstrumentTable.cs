@@ -16,6 +16,7 @@ namespace Engine.State;
 ///  MaxLeverage    int   instrument-wide leverage cap (tiers may lower it)
 ///  MarkPrice      long  raw; 0 = none yet
 ///  MarkTicks      long  the mark rounded to the tick grid: positions are valued at it
+///  SafeLots       long  positions up to this many lots are valued in 64-bit arithmetic at the mark (larger: Int128, saturated)
 ///  Active         int[] rows of the non-flat positions in the instrument (ActiveCount used), so a tick touches only those
 ///  LastTradeTicks long  ticks; 0 = no trade yet
 ///  TierCount      int   maintenance tiers (at most <see cref="MaxTiers"/>), flattened below
@@ -38,6 +39,7 @@ internal sealed class InstrumentTable
     public readonly int[] MaxLeverage;
     public readonly long[] MarkPrice;
     public readonly long[] MarkTicks;
+    public readonly long[] SafeLots;
     public readonly int[][] Active;
     public readonly int[] ActiveCount;
     public readonly long[] LastTradeTicks;
@@ -61,6 +63,7 @@ internal sealed class InstrumentTable
         MaxLeverage = new int[capacity];
         MarkPrice = new long[capacity];
         MarkTicks = new long[capacity];
+        SafeLots = new long[capacity];
         Active = new int[capacity][];
         ActiveCount = new int[capacity];
         LastTradeTicks = new long[capacity];

@@ -100,7 +100,7 @@ public class PersistedFormatTests
             (RejectCode.InvalidOrderType, 309), (RejectCode.InvalidSide, 310), (RejectCode.InvalidTimeInForce, 311),
             (RejectCode.NoReferencePrice, 312), (RejectCode.InvalidFlags, 313), (RejectCode.PriceNotPositive, 314),
             (RejectCode.NothingToReplace, 315), (RejectCode.InvalidSelfTradeMode, 316),
-            (RejectCode.OrderCapacityExceeded, 317),
+            (RejectCode.OrderCapacityExceeded, 317), (RejectCode.PriceTooLarge, 318),
             (RejectCode.UnknownAccount, 400), (RejectCode.AccountExists, 401), (RejectCode.InstrumentExists, 402),
             (RejectCode.InvalidInstrumentSpec, 403), (RejectCode.UnknownAsset, 404), (RejectCode.AssetExists, 405),
             (RejectCode.IdOutOfRange, 406), (RejectCode.InvalidTier, 407), (RejectCode.InvalidAssetSpec, 408),

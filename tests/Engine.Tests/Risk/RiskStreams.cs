@@ -731,10 +731,8 @@ public sealed class RiskChecker(ExchangeLogic logic, bool strict)
                     break;
                 case LiquidationStep.Order:
                     if (open == 0) Fail("liquidation-events", index, cmd, "a liquidation order outside a liquidation");
-                    // known engine bug (see RiskRegressionTests): a buy with no finite bankruptcy price has the limit
-                    // long.MaxValue / 4 ticks, and the event's price (ticks · tick size) wraps
-                    if (e.Price <= 0) Stats.WrappedLiquidationPrices++;
-                    limit = e.Price <= 0 ? long.MaxValue : e.Price;
+                    if (e.Price <= 0) Fail("liquidation-events", index, cmd, "a liquidation order without a positive limit price");
+                    limit = e.Price;
                     side = e.Side;
                     orderId = e.OrderId;
                     break;
