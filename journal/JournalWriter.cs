@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Engine.Commands;
+using Engine.Pipeline;
 using Engine.Ring;
 using Journal.Format;
 using K4os.Compression.LZ4;
@@ -44,7 +45,7 @@ namespace Journal;
 /// // a publisher releases result s only when writer.Journaled.Value &gt;= s
 /// </code>
 /// </remarks>
-public sealed class JournalWriter : IValueEventHandler<Command>, IDisposable
+public sealed class JournalWriter : ICommandJournal, IDisposable
 {
     private readonly string _directory;
     private readonly JournalDurability _durability;
@@ -87,6 +88,9 @@ public sealed class JournalWriter : IValueEventHandler<Command>, IDisposable
     /// <summary>Gets the sequence of the last command on the journal per the durability policy; -1 before the first.</summary>
     /// <remarks>Padded; read it with <see cref="Sequence.Value"/> from any thread. Never advances after a fault.</remarks>
     public Sequence Journaled => _journaled;
+
+    /// <inheritdoc />
+    Sequence ICommandJournal.Durable => _journaled;
 
     /// <summary>Gets the exception that stopped journaling, or <see langword="null"/>.</summary>
     public Exception? Fault => Volatile.Read(ref _fault);
