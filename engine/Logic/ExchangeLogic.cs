@@ -22,7 +22,7 @@ namespace Engine.Logic;
 public sealed partial class ExchangeLogic : IMatchObserver
 {
     private readonly EngineConfig _config;
-    private readonly IEventSink _sink;
+    private IEventSink _sink;
     private readonly InstrumentTable _instruments;
     private readonly AccountTable _accounts;
     private readonly AssetTable _assets;
@@ -103,9 +103,31 @@ public sealed partial class ExchangeLogic : IMatchObserver
             case CommandType.AdjustIsolatedMargin: AdjustIsolatedMargin(ref cmd); break;
             case CommandType.QueryAccount: QueryAccount(ref cmd); break;
             case CommandType.QueryBook: QueryBook(ref cmd); break;
-            case CommandType.Snapshot: Accept(ref cmd); break;
+            case CommandType.Snapshot: Checkpoint(ref cmd); break;
             default: Reject(ref cmd, RejectCode.UnknownCommand); break;
         }
+    }
+
+    /// <summary>Hands later events to <paramref name="sink"/> (after a recovery replay into a discarding sink).</summary>
+    /// <remarks>Only between commands, with no event buffered, on the thread that processes commands.</remarks>
+    public void ReplaceSink(IEventSink sink)
+    {
+        FlushEvents();
+        _sink = sink;
+    }
+
+    /// <summary>
+    /// A checkpoint: the response carries the state hash (in <c>OrderId</c>) and the event hash of every event
+    /// before it (in <c>MatchId</c>), so a replay can prove it reached the very state the live engine had here.
+    /// </summary>
+    private void Checkpoint(ref Command cmd)
+    {
+        FlushEvents(); // the event hash must cover every earlier event, whatever the batch boundaries
+        var state = StateHash();
+        var events = EventHash;
+        ref var e = ref Accept(ref cmd);
+        e.OrderId = (long)state;
+        e.MatchId = (long)events;
     }
 
     /// <summary>Hands buffered events to the sink and folds them into the event hash.</summary>

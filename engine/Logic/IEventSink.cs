@@ -9,3 +9,15 @@ public interface IEventSink
     /// <summary>Takes a batch of events.</summary>
     void Publish(ReadOnlySpan<OutputEvent> events);
 }
+
+/// <summary>Discards events (recovery replays, benchmarks); the event hash still covers them.</summary>
+public sealed class NullEventSink : IEventSink
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly NullEventSink Instance = new();
+
+    /// <inheritdoc />
+    public void Publish(ReadOnlySpan<OutputEvent> events)
+    {
+    }
+}
