@@ -1,23 +1,25 @@
+using System.Runtime.InteropServices;
+
 namespace Engine.Book;
 
-/// <summary>Price levels of every book, struct-of-arrays, indexed by a dense slot; slot 0 is "none".</summary>
+/// <summary>Price levels of every book, one 32-byte row per dense slot; slot 0 is "none".</summary>
 /// <remarks>
+/// Every field of a level is read or written together when an order joins or leaves it, so a level is one
+/// <see cref="LevelRow"/> (half a cache line) rather than one array per field.
 /// <code>
-///  PriceTicks  long  the level's price in ticks
-///  TotalLots   long  Σ open lots of the orders queued here
-///  Head, Tail  int   first and last order slot of the FIFO queue (0 = none)
-///  Count       int   number of orders queued
+///  Rows[slot]  (LevelRow, 32 B)
+///    off  0   PriceTicks  long  the level's price in ticks
+///         8   TotalLots   long  Σ open lots of the orders queued here
+///        16   Head, Tail  int   first and last order slot of the FIFO queue (0 = none)
+///        24   Count       int   number of orders queued
+///        28   (4 bytes padding)
 /// </code>
 /// Levels are shared by all books and recycled through a LIFO free list; the table grows by doubling
 /// only when every slot is taken.
 /// </remarks>
 internal sealed class LevelTable
 {
-    public long[] PriceTicks;
-    public long[] TotalLots;
-    public int[] Head;
-    public int[] Tail;
-    public int[] Count;
+    public LevelRow[] Rows;
 
     private int[] _free;
     private int _freeCount;
@@ -26,11 +28,7 @@ internal sealed class LevelTable
     public LevelTable(int initialCapacity)
     {
         var n = Math.Max(2, initialCapacity + 1);
-        PriceTicks = new long[n];
-        TotalLots = new long[n];
-        Head = new int[n];
-        Tail = new int[n];
-        Count = new int[n];
+        Rows = new LevelRow[n];
         _free = new int[n];
         _highWater = 1;
     }
@@ -43,30 +41,38 @@ internal sealed class LevelTable
         if (_freeCount > 0) slot = _free[--_freeCount];
         else
         {
-            if (_highWater == PriceTicks.Length) Grow();
+            if (_highWater == Rows.Length) Grow();
             slot = _highWater++;
         }
-        PriceTicks[slot] = priceTicks;
+        Rows[slot].PriceTicks = priceTicks;
         return slot;
     }
 
     public void Release(int slot)
     {
-        TotalLots[slot] = 0;
-        Head[slot] = 0;
-        Tail[slot] = 0;
-        Count[slot] = 0;
+        ref var row = ref Rows[slot];
+        row.TotalLots = 0;
+        row.Head = 0;
+        row.Tail = 0;
+        row.Count = 0;
         _free[_freeCount++] = slot;
     }
 
     private void Grow()
     {
-        var n = PriceTicks.Length * 2;
-        Array.Resize(ref PriceTicks, n);
-        Array.Resize(ref TotalLots, n);
-        Array.Resize(ref Head, n);
-        Array.Resize(ref Tail, n);
-        Array.Resize(ref Count, n);
+        var n = Rows.Length * 2;
+        Array.Resize(ref Rows, n);
         Array.Resize(ref _free, n);
     }
+}
+
+/// <summary>One price level: a row of <see cref="LevelTable.Rows"/> (layout drawn there).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 32)]
+internal struct LevelRow
+{
+    public long PriceTicks;
+    public long TotalLots;
+    public int Head;
+    public int Tail;
+    public int Count;
 }

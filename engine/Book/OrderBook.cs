@@ -11,7 +11,7 @@ namespace Engine.Book;
 ///                                                      │
 ///  _bids / _asks: LadderBitset, one bit per non-empty   ▼
 ///  level; best bid = highest bid bit, best ask = lowest  LevelTable row: Head ─► order ─► order ─► … Tail
-///                                                                     (OrderTable.Next/Prev links)
+///                                                                     (OrderRow.Next/Prev links)
 /// </code>
 /// Every operation is O(1) except finding the next best level after one empties, which is a few word
 /// scans of the bitset. The ladder covers <c>2^ladderLog2</c> ticks from <c>base</c>; a price outside is
@@ -70,16 +70,15 @@ internal sealed class OrderBook
     /// <remarks>The caller has called <see cref="EnsureInRange"/> for the price.</remarks>
     public void Insert(int order)
     {
-        var orders = _orders;
-        var levels = _levels;
-        var price = orders.PriceTicks[order];
+        ref var row = ref _orders.Rows[order];
+        var price = row.PriceTicks;
         var index = (int)(price - _base);
         var level = _ladder[index];
         if (level == 0)
         {
-            level = levels.Allocate(price);
+            level = _levels.Allocate(price);
             _ladder[index] = level;
-            if (orders.Side[order] == (byte)Side.Buy)
+            if (row.Side == (byte)Side.Buy)
             {
                 _bids.Set(index);
                 if (index > _bestBid) _bestBid = index;
@@ -90,47 +89,49 @@ internal sealed class OrderBook
                 if (_bestAsk < 0 || index < _bestAsk) _bestAsk = index;
             }
         }
-        var tail = levels.Tail[level];
-        orders.Prev[order] = tail;
-        orders.Next[order] = 0;
-        orders.Level[order] = level;
-        if (tail == 0) levels.Head[level] = order;
-        else orders.Next[tail] = order;
-        levels.Tail[level] = order;
-        levels.Count[level]++;
-        levels.TotalLots[level] += orders.Leaves[order];
+        ref var lv = ref _levels.Rows[level];
+        var tail = lv.Tail;
+        row.Prev = tail;
+        row.Next = 0;
+        row.Level = level;
+        if (tail == 0) lv.Head = order;
+        else _orders.Rows[tail].Next = order;
+        lv.Tail = order;
+        lv.Count++;
+        lv.TotalLots += row.Leaves;
     }
 
     /// <summary>Unlinks a resting order, removing its level when it empties. Leaves are left as they are.</summary>
     public void Remove(int order)
     {
-        var orders = _orders;
-        var levels = _levels;
-        var level = orders.Level[order];
-        var prev = orders.Prev[order];
-        var next = orders.Next[order];
-        if (prev == 0) levels.Head[level] = next;
-        else orders.Next[prev] = next;
-        if (next == 0) levels.Tail[level] = prev;
-        else orders.Prev[next] = prev;
-        orders.Level[order] = 0;
-        orders.Next[order] = 0;
-        orders.Prev[order] = 0;
-        levels.TotalLots[level] -= orders.Leaves[order];
-        if (--levels.Count[level] == 0) RemoveLevel(level, orders.Side[order] == (byte)Side.Buy);
+        var rows = _orders.Rows;
+        ref var row = ref rows[order];
+        var level = row.Level;
+        var prev = row.Prev;
+        var next = row.Next;
+        ref var lv = ref _levels.Rows[level];
+        if (prev == 0) lv.Head = next;
+        else rows[prev].Next = next;
+        if (next == 0) lv.Tail = prev;
+        else rows[next].Prev = prev;
+        row.Level = 0;
+        row.Next = 0;
+        row.Prev = 0;
+        lv.TotalLots -= row.Leaves;
+        if (--lv.Count == 0) RemoveLevel(level, row.Side == (byte)Side.Buy);
     }
 
     /// <summary>Lowers a resting order's open quantity in place, keeping its priority.</summary>
     public void ReduceInPlace(int order, long newLeaves)
     {
-        var level = _orders.Level[order];
-        _levels.TotalLots[level] -= _orders.Leaves[order] - newLeaves;
-        _orders.Leaves[order] = newLeaves;
+        ref var row = ref _orders.Rows[order];
+        _levels.Rows[row.Level].TotalLots -= row.Leaves - newLeaves;
+        row.Leaves = newLeaves;
     }
 
     private void RemoveLevel(int level, bool bid)
     {
-        var index = (int)(_levels.PriceTicks[level] - _base);
+        var index = (int)(_levels.Rows[level].PriceTicks - _base);
         _ladder[index] = 0;
         _levels.Release(level);
         if (bid)
@@ -150,10 +151,10 @@ internal sealed class OrderBook
     {
         var orders = _orders;
         var levels = _levels;
-        var buy = orders.Side[taker] == (byte)Side.Buy;
-        var account = orders.Account[taker];
-        var stp = (SelfTradeMode)orders.Stp[taker];
-        var leaves = orders.Leaves[taker];
+        var buy = orders.Rows[taker].Side == (byte)Side.Buy;
+        var account = orders.Rows[taker].Account;
+        var stp = (SelfTradeMode)orders.Rows[taker].Stp;
+        var leaves = orders.Rows[taker].Leaves;
         while (leaves > 0)
         {
             var index = buy ? _bestAsk : _bestBid;
@@ -161,11 +162,11 @@ internal sealed class OrderBook
             var price = _base + index;
             if (buy ? price > limitTicks : price < limitTicks) break;
             var level = _ladder[index];
-            var maker = levels.Head[level];
+            var maker = levels.Rows[level].Head;
             while (maker != 0 && leaves > 0)
             {
-                var nextMaker = orders.Next[maker];
-                if (orders.Account[maker] == account)
+                var nextMaker = orders.Rows[maker].Next;
+                if (orders.Rows[maker].Account == account)
                 {
                     if (stp == SelfTradeMode.CancelTaker) return MatchOutcome.SelfTradeStop;
                     Remove(maker);
@@ -174,10 +175,10 @@ internal sealed class OrderBook
                 }
                 else
                 {
-                    var makerLeaves = orders.Leaves[maker];
+                    var makerLeaves = orders.Rows[maker].Leaves;
                     var lots = leaves < makerLeaves ? leaves : makerLeaves;
                     var capped = false;
-                    if ((orders.Flags[maker] & (byte)OrderFlags.ReduceOnly) != 0)
+                    if ((orders.Rows[maker].Flags & (byte)OrderFlags.ReduceOnly) != 0)
                     {
                         var allowed = ReduceOnlyAllowance(buy, observer.PositionLots(maker));
                         if (allowed < lots)
@@ -189,9 +190,9 @@ internal sealed class OrderBook
                     if (lots > 0)
                     {
                         leaves -= lots;
-                        orders.Leaves[taker] = leaves;
-                        orders.Leaves[maker] = makerLeaves - lots;
-                        levels.TotalLots[level] -= lots;
+                        orders.Rows[taker].Leaves = leaves;
+                        orders.Rows[maker].Leaves = makerLeaves - lots;
+                        levels.Rows[level].TotalLots -= lots;
                         observer.OnTrade(taker, maker, price, lots);
                     }
                     if (makerLeaves == lots)
@@ -234,19 +235,19 @@ internal sealed class OrderBook
             var level = _ladder[index];
             if (stp == SelfTradeMode.CancelResting && !HasAccountOrReduceOnly(level, account))
             {
-                found += _levels.TotalLots[level];
+                found += _levels.Rows[level].TotalLots;
             }
             else
             {
-                for (var o = _levels.Head[level]; o != 0 && found < wanted; o = orders.Next[o])
+                for (var o = _levels.Rows[level].Head; o != 0 && found < wanted; o = orders.Rows[o].Next)
                 {
-                    if (orders.Account[o] == account)
+                    if (orders.Rows[o].Account == account)
                     {
                         if (stp != SelfTradeMode.CancelResting) return found;
                         continue;
                     }
-                    if ((orders.Flags[o] & (byte)OrderFlags.ReduceOnly) != 0) continue;
-                    found += orders.Leaves[o];
+                    if ((orders.Rows[o].Flags & (byte)OrderFlags.ReduceOnly) != 0) continue;
+                    found += orders.Rows[o].Leaves;
                 }
             }
             index = buy ? _asks.NextSetAtOrAbove(index + 1) : _bids.PrevSetAtOrBelow(index - 1);
@@ -256,8 +257,8 @@ internal sealed class OrderBook
 
     private bool HasAccountOrReduceOnly(int level, int account)
     {
-        for (var o = _levels.Head[level]; o != 0; o = _orders.Next[o])
-            if (_orders.Account[o] == account || (_orders.Flags[o] & (byte)OrderFlags.ReduceOnly) != 0) return true;
+        for (var o = _levels.Rows[level].Head; o != 0; o = _orders.Rows[o].Next)
+            if (_orders.Rows[o].Account == account || (_orders.Rows[o].Flags & (byte)OrderFlags.ReduceOnly) != 0) return true;
         return false;
     }
 
@@ -290,7 +291,7 @@ internal sealed class OrderBook
     /// <summary>The level slot after <paramref name="level"/> on its side (worse price), or 0.</summary>
     public int NextLevel(Side side, int level)
     {
-        var index = (int)(_levels.PriceTicks[level] - _base);
+        var index = (int)(_levels.Rows[level].PriceTicks - _base);
         index = side == Side.Buy ? _bids.PrevSetAtOrBelow(index - 1) : _asks.NextSetAtOrAbove(index + 1);
         return index < 0 ? 0 : _ladder[index];
     }
@@ -338,7 +339,7 @@ internal sealed class OrderBook
         {
             var level = _ladder[i];
             if (level == 0) continue;
-            if (_bestBid >= 0 && _levels.PriceTicks[level] <= bestBidTicks) _bids.Set(i);
+            if (_bestBid >= 0 && _levels.Rows[level].PriceTicks <= bestBidTicks) _bids.Set(i);
             else _asks.Set(i);
         }
         if (_bestBid >= 0) _bestBid += shift;
@@ -365,25 +366,25 @@ internal sealed class OrderBook
                 continue;
             }
             if (isBid == isAsk) return $"ladder slot {i} must be exactly one of bid/ask";
-            if (_levels.PriceTicks[level] != _base + i) return $"level {level} price mismatch at slot {i}";
+            if (_levels.Rows[level].PriceTicks != _base + i) return $"level {level} price mismatch at slot {i}";
             long total = 0;
             var count = 0;
             var prev = 0;
-            for (var o = _levels.Head[level]; o != 0; o = _orders.Next[o])
+            for (var o = _levels.Rows[level].Head; o != 0; o = _orders.Rows[o].Next)
             {
-                if (_orders.Prev[o] != prev) return $"order {o} prev link broken";
-                if (_orders.Level[o] != level) return $"order {o} level link broken";
-                if (_orders.Leaves[o] <= 0) return $"order {o} rests with no open quantity";
-                if (_orders.PriceTicks[o] != _levels.PriceTicks[level]) return $"order {o} price differs from its level";
-                if ((_orders.Side[o] == (byte)Side.Buy) != isBid) return $"order {o} on the wrong side";
-                if (_orders.Instrument[o] != Instrument) return $"order {o} in the wrong book";
-                total += _orders.Leaves[o];
+                if (_orders.Rows[o].Prev != prev) return $"order {o} prev link broken";
+                if (_orders.Rows[o].Level != level) return $"order {o} level link broken";
+                if (_orders.Rows[o].Leaves <= 0) return $"order {o} rests with no open quantity";
+                if (_orders.Rows[o].PriceTicks != _levels.Rows[level].PriceTicks) return $"order {o} price differs from its level";
+                if ((_orders.Rows[o].Side == (byte)Side.Buy) != isBid) return $"order {o} on the wrong side";
+                if (_orders.Rows[o].Instrument != Instrument) return $"order {o} in the wrong book";
+                total += _orders.Rows[o].Leaves;
                 count++;
                 prev = o;
             }
-            if (_levels.Tail[level] != prev) return $"level {level} tail broken";
-            if (total != _levels.TotalLots[level]) return $"level {level} total {_levels.TotalLots[level]} != Σ orders {total}";
-            if (count != _levels.Count[level]) return $"level {level} count broken";
+            if (_levels.Rows[level].Tail != prev) return $"level {level} tail broken";
+            if (total != _levels.Rows[level].TotalLots) return $"level {level} total {_levels.Rows[level].TotalLots} != Σ orders {total}";
+            if (count != _levels.Rows[level].Count) return $"level {level} count broken";
         }
         return null;
     }

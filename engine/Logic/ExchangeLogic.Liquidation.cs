@@ -124,17 +124,17 @@ public sealed partial class ExchangeLogic
         if (slot != 0)
         {
             var orders = _orders;
-            orders.PriceTicks[slot] = limitTicks;
-            orders.Leaves[slot] = closeLots;
+            orders.Rows[slot].PriceTicks = limitTicks;
+            orders.Rows[slot].Leaves = closeLots;
             orders.Filled[slot] = 0;
-            orders.Account[slot] = account;
-            orders.Side[slot] = (byte)side;
-            orders.Instrument[slot] = instrument;
-            orders.Session[slot] = 0;
+            orders.Rows[slot].Account = account;
+            orders.Rows[slot].Side = (byte)side;
+            orders.Rows[slot].Instrument = instrument;
+            orders.Rows[slot].Session = 0;
             orders.ClientId[slot] = 0;
-            orders.Flags[slot] = OrderTable.LiquidationFlag;
-            orders.Stp[slot] = (byte)SelfTradeMode.CancelResting;
-            orders.Position[slot] = position;
+            orders.Rows[slot].Flags = OrderTable.LiquidationFlag;
+            orders.Rows[slot].Stp = (byte)SelfTradeMode.CancelResting;
+            orders.Rows[slot].Position = position;
             ref var e = ref EmitLiquidation(LiquidationStep.Order, account, instrument, position);
             e.OrderId = orders.IdOf(slot);
             e.Side = side;
@@ -146,7 +146,7 @@ public sealed partial class ExchangeLogic
                 _matchInstrument = instrument;
                 book.Match(slot, limitTicks, this);
             }
-            remaining = orders.Leaves[slot];
+            remaining = orders.Rows[slot].Leaves;
             orders.Release(slot);
         }
         if (remaining > 0)
@@ -273,9 +273,9 @@ public sealed partial class ExchangeLogic
         while (slot != 0)
         {
             var next = orders.AccNext[slot];
-            if (!filter || orders.Instrument[slot] == instrument)
+            if (!filter || orders.Rows[slot].Instrument == instrument)
             {
-                _instruments.Books[orders.Instrument[slot]]!.Remove(slot);
+                _instruments.Books[orders.Rows[slot].Instrument]!.Remove(slot);
                 EmitCanceled(slot, reason);
                 RetireRestingOrder(slot);
                 canceled++;

@@ -75,18 +75,18 @@ public sealed partial class ExchangeLogic
             return;
         }
         var orders = _orders;
-        orders.PriceTicks[slot] = limitTicks;
-        orders.Leaves[slot] = lots;
+        orders.Rows[slot].PriceTicks = limitTicks;
+        orders.Rows[slot].Leaves = lots;
         orders.Filled[slot] = 0;
-        orders.Account[slot] = cmd.AccountId;
-        orders.Side[slot] = (byte)side;
-        orders.Instrument[slot] = instrument;
-        orders.Session[slot] = cmd.SessionId;
+        orders.Rows[slot].Account = cmd.AccountId;
+        orders.Rows[slot].Side = (byte)side;
+        orders.Rows[slot].Instrument = instrument;
+        orders.Rows[slot].Session = cmd.SessionId;
         orders.ClientId[slot] = cmd.ClientOrderId;
-        orders.Flags[slot] = (byte)cmd.Flags;
-        orders.Stp[slot] = (byte)cmd.SelfTrade;
-        orders.Position[slot] = position;
-        orders.Reserved[slot] = 0;
+        orders.Rows[slot].Flags = (byte)cmd.Flags;
+        orders.Rows[slot].Stp = (byte)cmd.SelfTrade;
+        orders.Rows[slot].Position = position;
+        orders.Rows[slot].Reserved = 0;
         ResetReserve(slot);
 
         ref var accepted = ref Accept(ref cmd);
@@ -110,8 +110,8 @@ public sealed partial class ExchangeLogic
             _matchInstrument = instrument;
             outcome = book.Match(slot, limitTicks, this);
         }
-        var rests = orders.Leaves[slot] > 0 && outcome != MatchOutcome.SelfTradeStop && mayRest;
-        if (orders.Leaves[slot] > 0 && !rests)
+        var rests = orders.Rows[slot].Leaves > 0 && outcome != MatchOutcome.SelfTradeStop && mayRest;
+        if (orders.Rows[slot].Leaves > 0 && !rests)
             EmitCanceled(slot, outcome == MatchOutcome.SelfTradeStop ? CancelReason.SelfTradeTaker : CancelReason.ImmediateOrCancel);
         if (rests)
         {
@@ -209,8 +209,8 @@ public sealed partial class ExchangeLogic
         var slot = ValidateOwnOrder(ref cmd);
         if (slot == 0) return;
         ref var e = ref Accept(ref cmd);
-        e.InstrumentId = _orders.Instrument[slot];
-        _instruments.Books[_orders.Instrument[slot]]!.Remove(slot);
+        e.InstrumentId = _orders.Rows[slot].Instrument;
+        _instruments.Books[_orders.Rows[slot].Instrument]!.Remove(slot);
         EmitCanceled(slot, CancelReason.UserRequest);
         RetireRestingOrder(slot);
     }
@@ -229,7 +229,7 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.UnknownOrder);
             return 0;
         }
-        if (_orders.Account[slot] != cmd.AccountId)
+        if (_orders.Rows[slot].Account != cmd.AccountId)
         {
             Reject(ref cmd, RejectCode.NotOrderOwner);
             return 0;
@@ -242,10 +242,10 @@ public sealed partial class ExchangeLogic
         var slot = ValidateOwnOrder(ref cmd);
         if (slot == 0) return;
         var orders = _orders;
-        var instrument = orders.Instrument[slot];
+        var instrument = orders.Rows[slot].Instrument;
         var side = orders.SideOf(slot);
-        var oldTicks = orders.PriceTicks[slot];
-        var oldLeaves = orders.Leaves[slot];
+        var oldTicks = orders.Rows[slot].PriceTicks;
+        var oldLeaves = orders.Rows[slot].Leaves;
         var newTicks = oldTicks;
         var newLots = oldLeaves;
         RejectCode code;
@@ -270,7 +270,7 @@ public sealed partial class ExchangeLogic
             return;
         }
         var book = _instruments.Books[instrument]!;
-        var flags = (OrderFlags)orders.Flags[slot];
+        var flags = (OrderFlags)orders.Rows[slot].Flags;
         var crosses = newTicks != oldTicks && book.WouldCross(side, newTicks);
         if ((flags & OrderFlags.PostOnly) != 0 && crosses)
         {
@@ -280,14 +280,14 @@ public sealed partial class ExchangeLogic
         // a reduce-only order may only shrink in place; anything that re-enters the book (and may trade as a
         // taker) must fit the position, so that it can never trade past it
         if ((flags & OrderFlags.ReduceOnly) != 0 && (newTicks != oldTicks || newLots > oldLeaves)
-            && newLots > ReduceOnlyAllowance(side, _positions.Lots[orders.Position[slot]]))
+            && newLots > ReduceOnlyAllowance(side, _positions.Lots[orders.Rows[slot].Position]))
         {
             Reject(ref cmd, RejectCode.ReduceOnlyWouldIncrease);
             return;
         }
         if ((flags & OrderFlags.ReduceOnly) == 0)
         {
-            var more = OrderReserve(instrument, newTicks, newLots, _positions.Leverage[orders.Position[slot]]) - orders.Reserved[slot];
+            var more = OrderReserve(instrument, newTicks, newLots, _positions.Leverage[orders.Rows[slot].Position]) - orders.Rows[slot].Reserved;
             if (more > 0 && more > FreeMargin(cmd.AccountId))
             {
                 Reject(ref cmd, RejectCode.InsufficientMargin);
@@ -307,8 +307,8 @@ public sealed partial class ExchangeLogic
         else
         {
             book.Remove(slot);
-            orders.PriceTicks[slot] = newTicks;
-            orders.Leaves[slot] = newLots;
+            orders.Rows[slot].PriceTicks = newTicks;
+            orders.Rows[slot].Leaves = newLots;
         }
         ResetReserve(slot);
         EmitOrderEvent(slot, EventType.Replaced, keepPriority ? EventFlags.PriorityKept : EventFlags.None);
@@ -319,7 +319,7 @@ public sealed partial class ExchangeLogic
             _matchInstrument = instrument;
             outcome = book.Match(slot, newTicks, this);
         }
-        if (orders.Leaves[slot] == 0)
+        if (orders.Rows[slot].Leaves == 0)
         {
             RetireRestingOrder(slot);
         }
@@ -353,16 +353,16 @@ public sealed partial class ExchangeLogic
         var orders = _orders;
         var count = 0;
         for (var o = _accounts.OrderHead[account]; o != 0; o = orders.AccNext[o])
-            if (!filter || orders.Instrument[o] == cmd.InstrumentId) count++;
+            if (!filter || orders.Rows[o].Instrument == cmd.InstrumentId) count++;
         ref var accepted = ref Accept(ref cmd);
         accepted.Count = count;
         var slot = _accounts.OrderHead[account];
         while (slot != 0)
         {
             var next = orders.AccNext[slot];
-            if (!filter || orders.Instrument[slot] == cmd.InstrumentId)
+            if (!filter || orders.Rows[slot].Instrument == cmd.InstrumentId)
             {
-                _instruments.Books[orders.Instrument[slot]]!.Remove(slot);
+                _instruments.Books[orders.Rows[slot].Instrument]!.Remove(slot);
                 EmitCanceled(slot, CancelReason.MassCancel);
                 RetireRestingOrder(slot);
             }
@@ -382,14 +382,14 @@ public sealed partial class ExchangeLogic
         instruments.LastTradeTicks[instrument] = priceTicks;
         orders.Filled[taker] += lots;
         orders.Filled[maker] += lots;
-        var signed = orders.Side[taker] == (byte)Side.Buy ? lots : -lots;
-        var liquidation = (orders.Flags[taker] & OrderTable.LiquidationFlag) != 0;
+        var signed = orders.Rows[taker].Side == (byte)Side.Buy ? lots : -lots;
+        var liquidation = (orders.Rows[taker].Flags & OrderTable.LiquidationFlag) != 0;
         var takerFee = liquidation ? 0 : Fee(notional, instruments.TakerFeePpm[instrument]);
         var makerFee = Fee(notional, instruments.MakerFeePpm[instrument]);
         EmitFill(taker, priceTicks, lots, takerFee, matchId, liquidation ? EventFlags.Liquidation : EventFlags.None);
         EmitFill(maker, priceTicks, lots, makerFee, matchId, EventFlags.Maker);
-        ApplyFill(orders.Position[taker], signed, priceTicks, takerFee);
-        ApplyFill(orders.Position[maker], -signed, priceTicks, makerFee);
+        ApplyFill(orders.Rows[taker].Position, signed, priceTicks, takerFee);
+        ApplyFill(orders.Rows[maker].Position, -signed, priceTicks, makerFee);
         ResetReserve(maker);
     }
 
@@ -400,7 +400,7 @@ public sealed partial class ExchangeLogic
         RetireRestingOrder(maker);
     }
 
-    long IMatchObserver.PositionLots(int order) => _positions.Lots[_orders.Position[order]];
+    long IMatchObserver.PositionLots(int order) => _positions.Lots[_orders.Rows[order].Position];
 
     /// <summary>Fee in money units: charges round up, rebates round toward zero (both in the venue's favour).</summary>
     internal static long Fee(long notional, int ppm)
@@ -421,32 +421,32 @@ public sealed partial class ExchangeLogic
     private void LinkToAccount(int slot)
     {
         var orders = _orders;
-        var account = orders.Account[slot];
+        var account = orders.Rows[slot].Account;
         var head = _accounts.OrderHead[account];
         orders.AccPrev[slot] = 0;
         orders.AccNext[slot] = head;
         if (head != 0) orders.AccPrev[head] = slot;
         _accounts.OrderHead[account] = slot;
         _accounts.OpenOrders[account]++;
-        var position = orders.Position[slot];
+        var position = orders.Rows[slot].Position;
         _positions.OpenOrders[position]++;
-        if ((orders.Flags[slot] & (byte)OrderFlags.ReduceOnly) != 0) _positions.ReduceOnlyOrders[position]++;
+        if ((orders.Rows[slot].Flags & (byte)OrderFlags.ReduceOnly) != 0) _positions.ReduceOnlyOrders[position]++;
     }
 
     /// <summary>Forgets an order that was resting (already unlinked from its book): account list, counters, slot.</summary>
     private void RetireRestingOrder(int slot)
     {
         var orders = _orders;
-        var account = orders.Account[slot];
+        var account = orders.Rows[slot].Account;
         var prev = orders.AccPrev[slot];
         var next = orders.AccNext[slot];
         if (prev == 0) _accounts.OrderHead[account] = next;
         else orders.AccNext[prev] = next;
         if (next != 0) orders.AccPrev[next] = prev;
         _accounts.OpenOrders[account]--;
-        var position = orders.Position[slot];
+        var position = orders.Rows[slot].Position;
         _positions.OpenOrders[position]--;
-        if ((orders.Flags[slot] & (byte)OrderFlags.ReduceOnly) != 0) _positions.ReduceOnlyOrders[position]--;
+        if ((orders.Rows[slot].Flags & (byte)OrderFlags.ReduceOnly) != 0) _positions.ReduceOnlyOrders[position]--;
         ReleaseReserve(slot);
         orders.Release(slot);
     }
@@ -454,17 +454,17 @@ public sealed partial class ExchangeLogic
     private ref OutputEvent EmitOrderEvent(int slot, EventType type, EventFlags flags)
     {
         var orders = _orders;
-        var instrument = orders.Instrument[slot];
+        var instrument = orders.Rows[slot].Instrument;
         ref var e = ref NewEvent(type);
         e.Flags = flags;
-        e.SessionId = orders.Session[slot];
-        e.AccountId = orders.Account[slot];
+        e.SessionId = orders.Rows[slot].Session;
+        e.AccountId = orders.Rows[slot].Account;
         e.InstrumentId = instrument;
         e.Side = orders.SideOf(slot);
         e.ClientOrderId = orders.ClientId[slot];
         e.OrderId = orders.IdOf(slot);
-        e.Price = orders.PriceTicks[slot] * _instruments.TickSize[instrument];
-        e.LeavesQuantity = orders.Leaves[slot] * _instruments.LotSize[instrument];
+        e.Price = orders.Rows[slot].PriceTicks * _instruments.TickSize[instrument];
+        e.LeavesQuantity = orders.Rows[slot].Leaves * _instruments.LotSize[instrument];
         e.Quantity = e.LeavesQuantity;
         return ref e;
     }
@@ -479,7 +479,7 @@ public sealed partial class ExchangeLogic
     private void EmitFill(int slot, long priceTicks, long lots, long fee, long matchId, EventFlags flags)
     {
         ref var e = ref EmitOrderEvent(slot, EventType.Fill, flags);
-        var instrument = _orders.Instrument[slot];
+        var instrument = _orders.Rows[slot].Instrument;
         e.Price = priceTicks * _instruments.TickSize[instrument];
         e.Quantity = lots * _instruments.LotSize[instrument];
         e.Fee = fee;

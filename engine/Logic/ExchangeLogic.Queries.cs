@@ -43,9 +43,9 @@ public sealed partial class ExchangeLogic
             e.InstrumentId = instrument;
             e.ClientOrderId = cmd.RequestId;
             e.Side = side;
-            e.Price = _levels.PriceTicks[level] * tick;
-            e.Quantity = _levels.TotalLots[level] * lot;
-            e.Count = _levels.Count[level];
+            e.Price = _levels.Rows[level].PriceTicks * tick;
+            e.Quantity = _levels.Rows[level].TotalLots * lot;
+            e.Count = _levels.Rows[level].Count;
             level = book.NextLevel(side, level);
         }
     }
@@ -136,7 +136,7 @@ public sealed partial class ExchangeLogic
         for (var o = _accounts.OrderHead[account]; o != 0; o = _orders.AccNext[o])
         {
             ref var e = ref EmitOrderEvent(o, EventType.OpenOrder, EventFlags.None);
-            e.Quantity = (_orders.Leaves[o] + _orders.Filled[o]) * _instruments.LotSize[_orders.Instrument[o]];
+            e.Quantity = (_orders.Rows[o].Leaves + _orders.Filled[o]) * _instruments.LotSize[_orders.Rows[o].Instrument];
         }
     }
 

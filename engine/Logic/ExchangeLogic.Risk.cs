@@ -123,25 +123,25 @@ public sealed partial class ExchangeLogic
     {
         var orders = _orders;
         var reserve = 0L;
-        if (orders.Leaves[slot] > 0 && (orders.Flags[slot] & ((byte)OrderFlags.ReduceOnly | OrderTable.LiquidationFlag)) == 0)
+        if (orders.Rows[slot].Leaves > 0 && (orders.Rows[slot].Flags & ((byte)OrderFlags.ReduceOnly | OrderTable.LiquidationFlag)) == 0)
         {
-            var position = orders.Position[slot];
-            reserve = OrderReserve(orders.Instrument[slot], orders.PriceTicks[slot], orders.Leaves[slot], _positions.Leverage[position]);
+            var position = orders.Rows[slot].Position;
+            reserve = OrderReserve(orders.Rows[slot].Instrument, orders.Rows[slot].PriceTicks, orders.Rows[slot].Leaves, _positions.Leverage[position]);
         }
-        var delta = reserve - orders.Reserved[slot];
+        var delta = reserve - orders.Rows[slot].Reserved;
         if (delta == 0) return;
-        orders.Reserved[slot] = reserve;
-        _accounts.OrderMargin[orders.Account[slot]] += delta;
-        _positions.OrderMargin[orders.Position[slot]] += delta;
+        orders.Rows[slot].Reserved = reserve;
+        _accounts.OrderMargin[orders.Rows[slot].Account] += delta;
+        _positions.OrderMargin[orders.Rows[slot].Position] += delta;
     }
 
     private void ReleaseReserve(int slot)
     {
-        var reserve = _orders.Reserved[slot];
+        var reserve = _orders.Rows[slot].Reserved;
         if (reserve == 0) return;
-        _orders.Reserved[slot] = 0;
-        _accounts.OrderMargin[_orders.Account[slot]] -= reserve;
-        _positions.OrderMargin[_orders.Position[slot]] -= reserve;
+        _orders.Rows[slot].Reserved = 0;
+        _accounts.OrderMargin[_orders.Rows[slot].Account] -= reserve;
+        _positions.OrderMargin[_orders.Rows[slot].Position] -= reserve;
     }
 
     /// <summary>

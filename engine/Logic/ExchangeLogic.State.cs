@@ -94,18 +94,18 @@ public sealed partial class ExchangeLogic
     {
         for (var level = book.BestLevel(side); level != 0; level = book.NextLevel(side, level))
         {
-            h.Add(_levels.PriceTicks[level]);
-            for (var o = _levels.Head[level]; o != 0; o = _orders.Next[o])
+            h.Add(_levels.Rows[level].PriceTicks);
+            for (var o = _levels.Rows[level].Head; o != 0; o = _orders.Rows[o].Next)
             {
                 h.Add(_orders.IdOf(o));
-                h.Add(_orders.Account[o]);
-                h.Add(_orders.Leaves[o]);
+                h.Add(_orders.Rows[o].Account);
+                h.Add(_orders.Rows[o].Leaves);
                 h.Add(_orders.Filled[o]);
                 h.Add(_orders.ClientId[o]);
-                h.Add(_orders.Session[o]);
-                h.Add(_orders.Flags[o]);
-                h.Add(_orders.Stp[o]);
-                h.Add(_orders.Reserved[o]);
+                h.Add(_orders.Rows[o].Session);
+                h.Add(_orders.Rows[o].Flags);
+                h.Add(_orders.Rows[o].Stp);
+                h.Add(_orders.Rows[o].Reserved);
             }
         }
     }
@@ -143,10 +143,10 @@ public sealed partial class ExchangeLogic
             for (var o = _accounts.OrderHead[a]; o != 0; o = _orders.AccNext[o])
             {
                 if (_orders.AccPrev[o] != prev) return $"account {a}: order list prev link broken at {o}";
-                if (_orders.Account[o] != a) return $"account {a}: holds order {o} of account {_orders.Account[o]}";
-                if (_orders.Level[o] == 0) return $"account {a}: order {o} is listed but not on a book";
-                var p = _orders.Position[o];
-                if (_positions.Account[p] != a || _positions.Instrument[p] != _orders.Instrument[o]) return $"order {o}: wrong position row";
+                if (_orders.Rows[o].Account != a) return $"account {a}: holds order {o} of account {_orders.Rows[o].Account}";
+                if (_orders.Rows[o].Level == 0) return $"account {a}: order {o} is listed but not on a book";
+                var p = _orders.Rows[o].Position;
+                if (_positions.Account[p] != a || _positions.Instrument[p] != _orders.Rows[o].Instrument) return $"order {o}: wrong position row";
                 openPerPosition[p]++;
                 count++;
                 prev = o;
@@ -213,10 +213,10 @@ public sealed partial class ExchangeLogic
             var book = _instruments.Books[instrument]!;
             foreach (var side in new[] { Side.Buy, Side.Sell })
                 for (var level = book.BestLevel(side); level != 0; level = book.NextLevel(side, level))
-                    for (var o = _levels.Head[level]; o != 0; o = _orders.Next[o])
+                    for (var o = _levels.Rows[level].Head; o != 0; o = _orders.Rows[o].Next)
                     {
-                        orderMargin[_orders.Account[o]] += _orders.Reserved[o];
-                        positionOrderMargin[_orders.Position[o]] += _orders.Reserved[o];
+                        orderMargin[_orders.Rows[o].Account] += _orders.Rows[o].Reserved;
+                        positionOrderMargin[_orders.Rows[o].Position] += _orders.Rows[o].Reserved;
                     }
         }
         for (var p = 1; p <= _positions.Count; p++)

@@ -1,26 +1,35 @@
+using System.Runtime.InteropServices;
 using Engine.Commands;
 
 namespace Engine.State;
 
-/// <summary>Open orders, struct-of-arrays, indexed by a dense slot; slot 0 is the "none" sentinel.</summary>
+/// <summary>Open orders, indexed by a dense slot; slot 0 is the "none" sentinel. Hot fields in one row, cold ones in arrays.</summary>
 /// <remarks>
+/// Struct-of-arrays split hot from cold: <see cref="Rows"/> holds one 64-byte <see cref="OrderRow"/> per slot with
+/// every field that placing, moving, canceling or matching an order reads or writes, so that touching an order
+/// (or a neighbour in its price level's FIFO) costs one or two adjacent cache lines instead of one line per field.
+/// The fields read only when an event is built, a fill is booked or the account's order list changes stay in
+/// their own arrays.
 /// <code>
-///  hot (matching)   PriceTicks  long   limit price in ticks
-///                   Leaves      long   open quantity in lots
-///                   Next, Prev  int    FIFO links inside the price level (0 = none)
-///                   Level       int    level slot in <see cref="Book.LevelTable"/>
-///                   Account     int    owner
-///                   Side        byte   Side
-///  cold             Instrument  int
-///                   Session     int    session that placed it (routes its events)
-///                   ClientId    long   client order id
-///                   Filled      long   lots filled so far
-///                   Flags       byte   OrderFlags
-///                   Stp         byte   SelfTradeMode
-///                   AccNext/AccPrev int  the account's open-order list
-///                   Generation  int    bumped when the slot is freed; part of the order id
-///                   Position    int    row in PositionTable of (Account, Instrument)
-///                   Reserved    long   margin reserved for the open quantity (initial margin + worst-case fee), money
+///  Rows[slot]  (OrderRow, 64 B)
+///    off  0   PriceTicks  long   limit price in ticks
+///         8   Leaves      long   open quantity in lots
+///        16   Reserved    long   margin reserved for the open quantity (initial margin + worst-case fee), money
+///        24   Next, Prev  int    FIFO links inside the price level (0 = none)
+///        32   Level       int    level slot in <see cref="Book.LevelTable"/>
+///        36   Account     int    owner
+///        40   Instrument  int
+///        44   Position    int    row in PositionTable of (Account, Instrument)
+///        48   Session     int    session that placed it (routes its events)
+///        52   Generation  int    bumped when the slot is freed; part of the order id
+///        56   Side        byte   Side
+///        57   Flags       byte   OrderFlags (| LiquidationFlag)
+///        58   Stp         byte   SelfTradeMode
+///        59   (5 bytes padding)
+///  cold arrays
+///    ClientId         long   client order id
+///    Filled           long   lots filled so far
+///    AccNext/AccPrev  int    the account's open-order list
 /// </code>
 /// The public order id is <c>Generation &lt;&lt; 32 | slot</c>, so a stale id never reaches a reused slot.
 /// A slot is live while it rests on a book; slots are recycled through a LIFO free list. The table grows
@@ -28,24 +37,11 @@ namespace Engine.State;
 /// </remarks>
 internal sealed class OrderTable
 {
-    public long[] PriceTicks;
-    public long[] Leaves;
-    public int[] Next;
-    public int[] Prev;
-    public int[] Level;
-    public int[] Account;
-    public byte[] Side;
-    public int[] Instrument;
-    public int[] Session;
+    public OrderRow[] Rows;
     public long[] ClientId;
     public long[] Filled;
-    public byte[] Flags;
-    public byte[] Stp;
     public int[] AccNext;
     public int[] AccPrev;
-    public int[] Generation;
-    public int[] Position;
-    public long[] Reserved;
 
     /// <summary>Internal flag bit (beside OrderFlags) marking an order the liquidation process placed.</summary>
     public const byte LiquidationFlag = 0x80;
@@ -59,29 +55,16 @@ internal sealed class OrderTable
     {
         _maxCapacity = maxCapacity;
         var n = Math.Max(2, initialCapacity + 1);
-        PriceTicks = new long[n];
-        Leaves = new long[n];
-        Next = new int[n];
-        Prev = new int[n];
-        Level = new int[n];
-        Account = new int[n];
-        Side = new byte[n];
-        Instrument = new int[n];
-        Session = new int[n];
+        Rows = new OrderRow[n];
         ClientId = new long[n];
         Filled = new long[n];
-        Flags = new byte[n];
-        Stp = new byte[n];
         AccNext = new int[n];
         AccPrev = new int[n];
-        Generation = new int[n];
-        Position = new int[n];
-        Reserved = new long[n];
         _free = new int[n];
         _highWater = 1;
     }
 
-    public int Capacity => PriceTicks.Length - 1;
+    public int Capacity => Rows.Length - 1;
 
     public int LiveCount => _highWater - 1 - _freeCount;
 
@@ -89,64 +72,53 @@ internal sealed class OrderTable
     public int Allocate()
     {
         if (_freeCount > 0) return _free[--_freeCount];
-        if (_highWater == PriceTicks.Length && !Grow()) return 0;
+        if (_highWater == Rows.Length && !Grow()) return 0;
         return _highWater++;
     }
 
     public void Release(int slot)
     {
-        Generation[slot]++;
-        Leaves[slot] = 0;
-        Reserved[slot] = 0;
-        Next[slot] = 0;
-        Prev[slot] = 0;
-        Level[slot] = 0;
+        ref var row = ref Rows[slot];
+        row.Generation++;
+        row.Leaves = 0;
+        row.Reserved = 0;
+        row.Next = 0;
+        row.Prev = 0;
+        row.Level = 0;
         AccNext[slot] = 0;
         AccPrev[slot] = 0;
         _free[_freeCount++] = slot;
     }
 
-    public long IdOf(int slot) => ((long)(uint)Generation[slot] << 32) | (uint)slot;
+    public long IdOf(int slot) => ((long)(uint)Rows[slot].Generation << 32) | (uint)slot;
 
     /// <summary>The live slot for an order id, or 0 if the id is unknown or stale.</summary>
     public int SlotOf(long orderId)
     {
         var slot = (int)(orderId & 0x7FFF_FFFF);
         if (slot <= 0 || slot >= _highWater) return 0;
-        if (Generation[slot] != (int)(orderId >> 32) || Leaves[slot] == 0) return 0;
+        ref var row = ref Rows[slot];
+        if (row.Generation != (int)(orderId >> 32) || row.Leaves == 0) return 0;
         return slot;
     }
 
-    public bool IsLive(int slot) => Leaves[slot] > 0;
+    public bool IsLive(int slot) => Rows[slot].Leaves > 0;
 
     private bool Grow()
     {
-        var old = PriceTicks.Length;
+        var old = Rows.Length;
         if (old - 1 >= _maxCapacity) return false;
         var n = (int)Math.Min((long)old * 2, (long)_maxCapacity + 1);
-        Array.Resize(ref PriceTicks, n);
-        Array.Resize(ref Leaves, n);
-        Array.Resize(ref Next, n);
-        Array.Resize(ref Prev, n);
-        Array.Resize(ref Level, n);
-        Array.Resize(ref Account, n);
-        Array.Resize(ref Side, n);
-        Array.Resize(ref Instrument, n);
-        Array.Resize(ref Session, n);
+        Array.Resize(ref Rows, n);
         Array.Resize(ref ClientId, n);
         Array.Resize(ref Filled, n);
-        Array.Resize(ref Flags, n);
-        Array.Resize(ref Stp, n);
         Array.Resize(ref AccNext, n);
         Array.Resize(ref AccPrev, n);
-        Array.Resize(ref Generation, n);
-        Array.Resize(ref Position, n);
-        Array.Resize(ref Reserved, n);
         Array.Resize(ref _free, n);
         return true;
     }
 
-    public Side SideOf(int slot) => (Side)Side[slot];
+    public Side SideOf(int slot) => (Side)Rows[slot].Side;
 
     /// <summary>Hashes what decides future order ids: the high-water mark, the free list, every generation.</summary>
     public void HashAllocator(ref Logic.HashWriter h)
@@ -154,6 +126,26 @@ internal sealed class OrderTable
         h.Add(_highWater);
         h.Add(_freeCount);
         for (var i = 0; i < _freeCount; i++) h.Add(_free[i]);
-        for (var i = 1; i < _highWater; i++) h.Add(Generation[i]);
+        for (var i = 1; i < _highWater; i++) h.Add(Rows[i].Generation);
     }
+}
+
+/// <summary>The hot fields of one order: one 64-byte row of <see cref="OrderTable.Rows"/> (layout drawn there).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 64)]
+internal struct OrderRow
+{
+    public long PriceTicks;
+    public long Leaves;
+    public long Reserved;
+    public int Next;
+    public int Prev;
+    public int Level;
+    public int Account;
+    public int Instrument;
+    public int Position;
+    public int Session;
+    public int Generation;
+    public byte Side;
+    public byte Flags;
+    public byte Stp;
 }

@@ -365,7 +365,7 @@ public sealed class RiskStreamGenerator
         var list = new List<(long, int, Side, long, long)>();
         var orders = Logic.Orders;
         for (var slot = Logic.Accounts.OrderHead[account]; slot != 0; slot = orders.AccNext[slot])
-            list.Add((orders.IdOf(slot), orders.Instrument[slot], orders.SideOf(slot), orders.Leaves[slot], orders.PriceTicks[slot]));
+            list.Add((orders.IdOf(slot), orders.Rows[slot].Instrument, orders.SideOf(slot), orders.Rows[slot].Leaves, orders.Rows[slot].PriceTicks));
         return list;
     }
 
