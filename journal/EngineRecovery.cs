@@ -9,7 +9,7 @@ namespace Journal;
 /// <param name="TornTail">A half-written last batch that was cut off, if any.</param>
 public sealed record RecoveredEngine(ExchangeLogic Logic, long NextSequence, ReplayStats Stats, TornTail? TornTail);
 
-/// <summary>Recovery on start: cut a torn tail, then replay the whole journal into a fresh engine.</summary>
+/// <summary>Recovery on start: the newest valid snapshot, then the journal after it (a torn tail cut off first).</summary>
 /// <remarks>
 /// Damage anywhere but at the very tail throws <see cref="JournalCorruptException"/> (naming file and offset), and
 /// a journal from a newer format version throws <see cref="JournalFormatException"/>: the engine refuses to start
@@ -23,8 +23,21 @@ public static class EngineRecovery
         Directory.CreateDirectory(directory);
         var reader = new JournalReader(directory, log);
         var recovered = reader.Recover(truncate: true);
-        var logic = new ExchangeLogic(config, NullEventSink.Instance);
-        var stats = JournalReplayer.Replay(directory, logic, 0, log);
-        return new RecoveredEngine(logic, Math.Max(0, recovered.NextSequence), stats, recovered.TornTail);
+        var snapshot = SnapshotStore.LoadNewest(directory, log);
+        ExchangeLogic logic;
+        long from = 0;
+        if (snapshot is { } s)
+        {
+            logic = ExchangeLogic.LoadState(config, NullEventSink.Instance, s.State);
+            from = s.Sequence + 1;
+            log?.Invoke($"recovery: snapshot at sequence {s.Sequence}, replaying the journal from {from}");
+        }
+        else
+        {
+            logic = new ExchangeLogic(config, NullEventSink.Instance);
+        }
+        var next = Math.Max(from, recovered.NextSequence);
+        var stats = next > from ? JournalReplayer.Replay(directory, logic, from, log) : new ReplayStats(0, 0, 0, from, from, null);
+        return new RecoveredEngine(logic, next, stats, recovered.TornTail);
     }
 }

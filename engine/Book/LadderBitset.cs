@@ -138,4 +138,14 @@ internal sealed class LadderBitset
         }
         return i;
     }
+
+    public void Save(State.StateWriter w)
+    {
+        foreach (var layer in _layers) w.Array(layer, layer.Length);
+    }
+
+    public void Load(ref State.StateReader r)
+    {
+        foreach (var layer in _layers) r.Into(layer);
+    }
 }

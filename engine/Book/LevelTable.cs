@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Engine.State;
 
 namespace Engine.Book;
 
@@ -64,6 +65,21 @@ internal sealed class LevelTable
         Array.Resize(ref Rows, n);
         Array.Resize(ref _free, n);
     }
+    public void Save(StateWriter w)
+    {
+        w.Long(_highWater);
+        w.Array(Rows, _highWater);
+        w.Array(_free, _freeCount);
+    }
+
+    public void Load(ref StateReader r)
+    {
+        _highWater = checked((int)r.Long());
+        r.Array(ref Rows);
+        if (_free.Length < Rows.Length) System.Array.Resize(ref _free, Rows.Length);
+        _freeCount = r.Array(ref _free);
+    }
+
 }
 
 /// <summary>One price level: a row of <see cref="LevelTable.Rows"/> (layout drawn there).</summary>
@@ -75,4 +91,5 @@ internal struct LevelRow
     public int Head;
     public int Tail;
     public int Count;
+
 }

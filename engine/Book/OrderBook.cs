@@ -388,4 +388,27 @@ internal sealed class OrderBook
         }
         return null;
     }
+
+    /// <summary>Saves the ladder window and its bitsets (levels and orders are saved with their tables).</summary>
+    public void Save(StateWriter w)
+    {
+        w.Long(_size);
+        w.Long(_base);
+        w.Long(_bestBid);
+        w.Long(_bestAsk);
+        w.Array(_ladder, _size);
+        _bids.Save(w);
+        _asks.Save(w);
+    }
+
+    public void Load(ref StateReader r)
+    {
+        if (r.Long() != _size) throw new InvalidDataException($"snapshot book of instrument {Instrument} has another ladder size");
+        _base = r.Long();
+        _bestBid = (int)r.Long();
+        _bestAsk = (int)r.Long();
+        r.Into(_ladder);
+        _bids.Load(ref r);
+        _asks.Load(ref r);
+    }
 }

@@ -30,7 +30,7 @@ public sealed partial class ExchangeLogic : IMatchObserver
     private readonly LevelTable _levels;
     private readonly PositionTable _positions;
     private readonly OutputEvent[] _events;
-    private readonly XxHash3 _eventHash = new();
+    private XxHash3 _eventHash = new();
     private int _eventCount;
     private long _eventsEmitted;
     private long _lastMatchId;
@@ -63,7 +63,8 @@ public sealed partial class ExchangeLogic : IMatchObserver
     /// <summary>Number of events emitted (flushed or not).</summary>
     public long EventsEmitted => _eventsEmitted;
 
-    /// <summary>Running hash (XxHash3) of the bytes of every event handed to the sink, in order.</summary>
+    /// <summary>Running hash (XxHash3) of the bytes of every event handed to the sink, in order; re-seeded with its own
+    /// value after every checkpoint (snapshot command).</summary>
     public ulong EventHash => _eventHash.GetCurrentHashAsUInt64();
 
     /// <summary>Number of open orders resting on all books.</summary>
@@ -128,6 +129,13 @@ public sealed partial class ExchangeLogic : IMatchObserver
         ref var e = ref Accept(ref cmd);
         e.OrderId = (long)state;
         e.MatchId = (long)events;
+        FlushEvents();
+        // the hash continues from here re-seeded with its value (response included), which a snapshot can carry
+        ReseedEventHash(EventHash);
+        if (_snapshots == null) return;
+        var writer = new StateWriter();
+        SaveState(writer);
+        _snapshots.Write(_sequence, writer.Written);
     }
 
     /// <summary>Hands buffered events to the sink and folds them into the event hash.</summary>

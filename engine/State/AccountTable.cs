@@ -70,4 +70,33 @@ internal sealed class AccountTable
         Array.Resize(ref PositionHead, n);
         Array.Resize(ref Balance, n * AssetCapacity);
     }
+
+    public void Save(StateWriter w)
+    {
+        var n = Exists.Length;
+        w.Array(Exists, n);
+        w.Array(Collateral, n);
+        w.Array(CrossUpnl, n);
+        w.Array(CrossMm, n);
+        w.Array(CrossIm, n);
+        w.Array(OrderMargin, n);
+        w.Array(OrderHead, n);
+        w.Array(OpenOrders, n);
+        w.Array(PositionHead, n);
+        w.Array(Balance, n * AssetCapacity);
+    }
+
+    public void Load(ref StateReader r)
+    {
+        r.Array(ref Exists);
+        r.Array(ref Collateral);
+        r.Array(ref CrossUpnl);
+        r.Array(ref CrossMm);
+        r.Array(ref CrossIm);
+        r.Array(ref OrderMargin);
+        r.Array(ref OrderHead);
+        r.Array(ref OpenOrders);
+        r.Array(ref PositionHead);
+        r.Array(ref Balance);
+    }
 }

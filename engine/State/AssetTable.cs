@@ -55,4 +55,25 @@ internal sealed class AssetTable
     }
 
     public bool IsValid(int id) => (uint)id < (uint)Exists.Length && Exists[id];
+
+    public void Save(StateWriter w)
+    {
+        w.Array(Exists, Exists.Length);
+        w.Array(Price, Price.Length);
+        w.Array(HaircutPpm, HaircutPpm.Length);
+        for (var a = 0; a < Exists.Length; a++) w.Array(Holders[a] ?? [], HolderCount[a]);
+    }
+
+    public void Load(ref StateReader r)
+    {
+        r.Into(Exists);
+        r.Into(Price);
+        r.Into(HaircutPpm);
+        for (var a = 0; a < Exists.Length; a++)
+        {
+            var list = Holders[a] ?? new int[16];
+            HolderCount[a] = r.Array(ref list);
+            Holders[a] = list;
+        }
+    }
 }

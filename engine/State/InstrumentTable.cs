@@ -85,4 +85,65 @@ internal sealed class InstrumentTable
         var mark = MarkTicks[id];
         return mark > 0 ? mark : LastTradeTicks[id];
     }
+
+    public void Save(StateWriter w)
+    {
+        var n = Exists.Length;
+        w.Array(Exists, n);
+        w.Array(TickSize, n);
+        w.Array(LotSize, n);
+        w.Array(LotTickValue, n);
+        w.Array(MaxOrderLots, n);
+        w.Array(MakerFeePpm, n);
+        w.Array(TakerFeePpm, n);
+        w.Array(BandBps, n);
+        w.Array(MaxLeverage, n);
+        w.Array(MarkPrice, n);
+        w.Array(MarkTicks, n);
+        w.Array(SafeLots, n);
+        w.Array(LastTradeTicks, n);
+        w.Array(TierCount, n);
+        w.Array(TierCap, TierCap.Length);
+        w.Array(TierMmrPpm, TierMmrPpm.Length);
+        w.Array(TierCum, TierCum.Length);
+        w.Array(TierMaxLeverage, TierMaxLeverage.Length);
+        for (var i = 0; i < n; i++)
+        {
+            if (!Exists[i]) continue;
+            w.Long(Books[i]!.LadderSize);
+            w.Array(Active[i]!, ActiveCount[i]);
+        }
+    }
+
+    /// <summary>Loads the table; <paramref name="newBook"/> creates the (empty) book of an instrument with a ladder size.</summary>
+    public void Load(ref StateReader r, Func<int, int, OrderBook> newBook)
+    {
+        r.Into(Exists);
+        r.Into(TickSize);
+        r.Into(LotSize);
+        r.Into(LotTickValue);
+        r.Into(MaxOrderLots);
+        r.Into(MakerFeePpm);
+        r.Into(TakerFeePpm);
+        r.Into(BandBps);
+        r.Into(MaxLeverage);
+        r.Into(MarkPrice);
+        r.Into(MarkTicks);
+        r.Into(SafeLots);
+        r.Into(LastTradeTicks);
+        r.Into(TierCount);
+        r.Into(TierCap);
+        r.Into(TierMmrPpm);
+        r.Into(TierCum);
+        r.Into(TierMaxLeverage);
+        for (var i = 0; i < Exists.Length; i++)
+        {
+            if (!Exists[i]) continue;
+            var ladder = (int)r.Long();
+            Books[i] = newBook(i, System.Numerics.BitOperations.Log2((uint)ladder));
+            var list = new int[16];
+            ActiveCount[i] = r.Array(ref list);
+            Active[i] = list;
+        }
+    }
 }

@@ -128,6 +128,35 @@ internal sealed class OrderTable
         for (var i = 0; i < _freeCount; i++) h.Add(_free[i]);
         for (var i = 1; i < _highWater; i++) h.Add(Rows[i].Generation);
     }
+    public void Save(StateWriter w)
+    {
+        w.Long(_highWater);
+        w.Array(Rows, _highWater);
+        w.Array(ClientId, _highWater);
+        w.Array(Filled, _highWater);
+        w.Array(AccNext, _highWater);
+        w.Array(AccPrev, _highWater);
+        w.Array(_free, _freeCount);
+    }
+
+    public void Load(ref StateReader r)
+    {
+        _highWater = checked((int)r.Long());
+        r.Array(ref Rows);
+        r.Array(ref ClientId);
+        r.Array(ref Filled);
+        r.Array(ref AccNext);
+        r.Array(ref AccPrev);
+        if (_free.Length < Rows.Length) System.Array.Resize(ref _free, Rows.Length);
+        _freeCount = r.Array(ref _free);
+        var n = Rows.Length; // keep every column as long as the rows
+        if (ClientId.Length < n) System.Array.Resize(ref ClientId, n);
+        if (Filled.Length < n) System.Array.Resize(ref Filled, n);
+        if (AccNext.Length < n) System.Array.Resize(ref AccNext, n);
+        if (AccPrev.Length < n) System.Array.Resize(ref AccPrev, n);
+        if (_free.Length < n) System.Array.Resize(ref _free, n);
+    }
+
 }
 
 /// <summary>The hot fields of one order: one 64-byte row of <see cref="OrderTable.Rows"/> (layout drawn there).</summary>

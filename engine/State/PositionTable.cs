@@ -113,4 +113,48 @@ internal sealed class PositionTable
         Array.Resize(ref ActiveIndex, n);
         Array.Resize(ref AccNext, n);
     }
+
+    public void Save(StateWriter w)
+    {
+        w.Long(_count);
+        w.Array(Account, _count);
+        w.Array(Instrument, _count);
+        w.Array(Lots, _count);
+        w.Array(Cost, _count);
+        w.Array(Upnl, _count);
+        w.Array(Mm, _count);
+        w.Array(Im, _count);
+        w.Array(IsoMargin, _count);
+        w.Array(LiqPrice, _count);
+        w.Array(OrderMargin, _count);
+        w.Array(Leverage, _count);
+        w.Array(Mode, _count);
+        w.Array(OpenOrders, _count);
+        w.Array(ReduceOnlyOrders, _count);
+        w.Array(ActiveIndex, _count);
+        w.Array(AccNext, _count);
+    }
+
+    /// <summary>Loads into an empty table; the (account, instrument) map is rebuilt in slot order.</summary>
+    public void Load(ref StateReader r)
+    {
+        _count = checked((int)r.Long());
+        r.Array(ref Account);
+        r.Array(ref Instrument);
+        r.Array(ref Lots);
+        r.Array(ref Cost);
+        r.Array(ref Upnl);
+        r.Array(ref Mm);
+        r.Array(ref Im);
+        r.Array(ref IsoMargin);
+        r.Array(ref LiqPrice);
+        r.Array(ref OrderMargin);
+        r.Array(ref Leverage);
+        r.Array(ref Mode);
+        r.Array(ref OpenOrders);
+        r.Array(ref ReduceOnlyOrders);
+        r.Array(ref ActiveIndex);
+        r.Array(ref AccNext);
+        for (var slot = 1; slot < _count; slot++) _index.Put(Key(Account[slot], Instrument[slot]), slot);
+    }
 }

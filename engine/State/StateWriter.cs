@@ -50,6 +50,15 @@ public ref struct StateReader
         return value;
     }
 
+    /// <summary>Reads an array into a fixed-size <paramref name="values"/> (the saved one must fit); returns the count.</summary>
+    public int Into<T>(T[] values) where T : unmanaged
+    {
+        var copy = values;
+        var count = Array(ref copy);
+        if (!ReferenceEquals(copy, values)) throw new InvalidDataException("snapshot table is larger than this engine's configured capacity");
+        return count;
+    }
+
     /// <summary>Reads an array into <paramref name="values"/>, growing it when the saved one was larger; returns the count.</summary>
     public int Array<T>(ref T[] values) where T : unmanaged
     {

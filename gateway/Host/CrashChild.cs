@@ -25,6 +25,7 @@ internal static class CrashChild
         var next = recovered.NextSequence;
         Console.Out.WriteLine($"recovered {next} {recovered.Logic.StateHash():x16} {recovered.Logic.EventHash:x16}");
         Console.Out.Flush();
+        recovered.Logic.Snapshots = new SnapshotStore(directory); // every checkpoint also writes a snapshot
         using var journal = new JournalWriter(new JournalWriterOptions { Directory = directory, Durability = durability });
         var publisher = new AckPublisher(Path.Combine(directory, "checkpoints"));
         var options = new PipelineOptions
