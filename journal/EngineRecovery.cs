@@ -37,7 +37,7 @@ public static class EngineRecovery
             logic = new ExchangeLogic(config, NullEventSink.Instance);
         }
         var next = Math.Max(from, recovered.NextSequence);
-        var stats = next > from ? JournalReplayer.Replay(directory, logic, from, log) : new ReplayStats(0, 0, 0, from, from, null);
+        var stats = next > from ? JournalReplayer.ReplayPipelined(directory, logic, from, log) : new ReplayStats(0, 0, 0, from, from, null);
         return new RecoveredEngine(logic, next, stats, recovered.TornTail);
     }
 }

@@ -37,7 +37,7 @@ internal static class ReplayTool
         ReplayStats stats;
         try
         {
-            stats = JournalReplayer.Replay(directory, logic, 0, m => output.WriteLine($"journal: {m}"));
+            stats = JournalReplayer.ReplayPipelined(directory, logic, 0, m => output.WriteLine($"journal: {m}"));
         }
         catch (Exception ex) when (ex is JournalCorruptException or JournalFormatException)
         {

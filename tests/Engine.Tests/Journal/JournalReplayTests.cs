@@ -115,6 +115,23 @@ public class JournalReplayTests
         Assert.That(writer.Segments, Is.GreaterThan(1), "the run rolled segments");
     }
 
+    [TestCase(0)]
+    [TestCase(12_345)]
+    public void ShouldReplayPipelinedToTheSameStateAsTheSingleThreadedReplay(int from)
+    {
+        var commands = Stream(_seed, 30_000, risky: true);
+        var direct = Direct(commands);
+        _dir.WriteAll(commands, 100, _dir.Options(segmentSize: 64 * 1024));
+        var logic = new ExchangeLogic(new EngineConfig(), new NullSink());
+        for (var i = 0; i < from; i++) logic.Process(ref commands[i], i);
+        logic.FlushEvents();
+
+        var stats = JournalReplayer.ReplayPipelined(_dir.Path, logic, from);
+
+        Assert.That(stats.Commands, Is.EqualTo(commands.Length - from));
+        Assert.That(Of(logic), Is.EqualTo(direct), $"seed {_seed}: a replay on two threads equals a direct run");
+    }
+
     [Test]
     public void ShouldReplayFromTheMiddleOntoTheStateBeforeIt()
     {
