@@ -1,8 +1,9 @@
+using Engine.LoadTest.Risk;
 using Engine.LoadTest.Support;
 using Engine.LoadTest.Throughput;
 
 // dotnet run -c Release --project perf/Engine.LoadTest -- <test> [options]
-ILoadTest[] tests = [new LogicThreadMixTest()];
+ILoadTest[] tests = [new LogicThreadMixTest(), new MarkTickLatencyTest(), new ShockLiquidationTest()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -40,6 +41,6 @@ return test.Run(options);
 
 void Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project perf/Engine.LoadTest -- <test> [--commands N] [--warmup N] [--runs N] [--seed N] [--quick]");
-    foreach (var t in tests) Console.Error.WriteLine($"  {t.Name,-8} {t.Description} (needs {t.RequiredProcessorCount} core)");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project perf/Engine.LoadTest -- <test> [--commands N] [--warmup N] [--runs N] [--seed N] [--positions N] [--ticks N] [--scenario ID] [--quick]");
+    foreach (var t in tests) Console.Error.WriteLine($"  {t.Name,-10} {t.Description} (needs {t.RequiredProcessorCount} core)");
 }

@@ -15,8 +15,14 @@ public sealed class LoadTestOptions
     public int Seed { get; private set; } = new MixOptions().Seed;
     /// <summary>A short run for a smoke check: fewer commands, one throughput pass.</summary>
     public bool Quick { get; private set; }
+    /// <summary>Risk tests: open positions to build (null: the test's default).</summary>
+    public int? Positions { get; private set; }
+    /// <summary>Risk tests: measured mark-price ticks per window (null: the test's default).</summary>
+    public int? Ticks { get; private set; }
+    /// <summary>Risk tests: run only the scenario with this id (null: all).</summary>
+    public string? Scenario { get; private set; }
 
-    /// <summary>Parses <c>[--commands N] [--warmup N] [--runs N] [--seed N] [--quick]</c>; throws on anything else.</summary>
+    /// <summary>Parses <c>[--commands N] [--warmup N] [--runs N] [--seed N] [--positions N] [--ticks N] [--scenario ID] [--quick]</c>; throws on anything else.</summary>
     public static LoadTestOptions Parse(ReadOnlySpan<string> args)
     {
         var o = new LoadTestOptions();
@@ -30,6 +36,12 @@ public sealed class LoadTestOptions
                 case "--warmup": warmup = ParseCount(args, ref i); break;
                 case "--runs": runs = ParseCount(args, ref i); break;
                 case "--seed": o.Seed = ParseCount(args, ref i); break;
+                case "--positions": o.Positions = ParseCount(args, ref i); break;
+                case "--ticks": o.Ticks = ParseCount(args, ref i); break;
+                case "--scenario":
+                    if (i + 1 >= args.Length) throw new ArgumentException("--scenario needs a value");
+                    o.Scenario = args[++i];
+                    break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -43,6 +55,8 @@ public sealed class LoadTestOptions
         o.WarmupCommands = Math.Min(warmup ?? o.WarmupCommands, o.Commands);
         o.Runs = Math.Max(1, runs ?? o.Runs);
         if (o.Commands < 1) throw new ArgumentException("--commands must be positive");
+        if (o.Positions is < 1000) throw new ArgumentException("--positions must be at least 1000");
+        if (o.Ticks is < 1) throw new ArgumentException("--ticks must be positive");
         return o;
     }
 

@@ -251,45 +251,4 @@ public sealed class LogicThreadMixTest : ILoadTest
         {
         }
     }
-
-    /// <summary>GC collections and bytes allocated on this thread between <see cref="Begin"/> and <see cref="End"/>.</summary>
-    private readonly struct MeasuredWindow
-    {
-        private readonly int _gen0;
-        private readonly int _gen1;
-        private readonly int _gen2;
-        private readonly long _allocated;
-
-        private MeasuredWindow(int gen0, int gen1, int gen2, long allocated)
-        {
-            _gen0 = gen0;
-            _gen1 = gen1;
-            _gen2 = gen2;
-            _allocated = allocated;
-        }
-
-        public static MeasuredWindow Begin()
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            return new MeasuredWindow(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetAllocatedBytesForCurrentThread());
-        }
-
-        public GcReport End()
-        {
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - _allocated;
-            return new GcReport(GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2, allocated);
-        }
-    }
-
-    private readonly record struct GcReport(int Gen0, int Gen1, int Gen2, long AllocatedBytes)
-    {
-        public bool Clean => Gen0 == 0 && Gen1 == 0 && Gen2 == 0 && AllocatedBytes == 0;
-
-        public string Collections => $"{Gen0}/{Gen1}/{Gen2}";
-
-        public override string ToString() =>
-            $"GC gen0/1/2 {Gen0}/{Gen1}/{Gen2}, allocated {AllocatedBytes:N0} B{(Clean ? "" : " ← FAILED")}";
-    }
 }
