@@ -184,8 +184,17 @@ public sealed partial class ExchangeLogic
         return RejectCode.None;
     }
 
-    private long BandTicks(int instrument, long referenceTicks) =>
-        (long)((Int128)referenceTicks * _instruments.BandBps[instrument] / 10_000);
+    /// <summary>Half-width of the price band around <paramref name="referenceTicks"/> (≥ 0), in ticks, rounded down.</summary>
+    /// <remarks>BandBps is 1..10,000, so below <see cref="BandFastLimit"/> the product fits 63 bits and the
+    /// 64-bit quotient (a multiply by the constant's reciprocal) equals the 128-bit one.</remarks>
+    private long BandTicks(int instrument, long referenceTicks)
+    {
+        var bps = _instruments.BandBps[instrument];
+        if ((ulong)referenceTicks <= BandFastLimit) return referenceTicks * bps / 10_000;
+        return (long)((Int128)referenceTicks * bps / 10_000);
+    }
+
+    private const long BandFastLimit = long.MaxValue / 10_000;
 
     private static long ReduceOnlyAllowance(Side side, long positionLots) =>
         side == Side.Buy ? Math.Max(0, -positionLots) : Math.Max(0, positionLots);
