@@ -282,9 +282,11 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.ReduceOnlyWouldIncrease);
             return;
         }
+        var reserve = 0L;
         if ((flags & OrderFlags.ReduceOnly) == 0)
         {
-            var more = OrderReserve(instrument, newTicks, newLots, _positions.Leverage[orders.Rows[slot].Position]) - orders.Rows[slot].Reserved;
+            reserve = OrderReserve(instrument, newTicks, newLots, _positions.Leverage[orders.Rows[slot].Position]);
+            var more = reserve - orders.Rows[slot].Reserved;
             if (more > 0 && more > FreeMargin(cmd.AccountId))
             {
                 Reject(ref cmd, RejectCode.InsufficientMargin);
@@ -307,7 +309,10 @@ public sealed partial class ExchangeLogic
             orders.Rows[slot].PriceTicks = newTicks;
             orders.Rows[slot].Leaves = newLots;
         }
-        ResetReserve(slot);
+        // the order now rests at newTicks with newLots (> 0) and the same leverage: what ResetReserve would
+        // compute is the reserve checked above, unless the order reserves nothing
+        if (((byte)flags & ((byte)OrderFlags.ReduceOnly | OrderTable.LiquidationFlag)) == 0) SetReserve(slot, reserve);
+        else ResetReserve(slot);
         EmitOrderEvent(slot, EventType.Replaced, keepPriority ? EventFlags.PriorityKept : EventFlags.None);
         if (keepPriority) return;
         var outcome = MatchOutcome.Done;
@@ -327,10 +332,21 @@ public sealed partial class ExchangeLogic
         }
         else
         {
-            ResetReserve(slot);
+            if (crosses) ResetReserve(slot); // without a match the reserve set above still holds
             book.Insert(slot);
         }
         if (crosses) SettleRisk();
+    }
+
+    /// <summary>Sets an open order's reservation to <paramref name="reserve"/>, adjusting the aggregates (as <see cref="ResetReserve"/> does).</summary>
+    private void SetReserve(int slot, long reserve)
+    {
+        ref var row = ref _orders.Rows[slot];
+        var delta = reserve - row.Reserved;
+        if (delta == 0) return;
+        row.Reserved = reserve;
+        _accounts.OrderMargin[row.Account] += delta;
+        _positions.OrderMargin[row.Position] += delta;
     }
 
     private void MassCancel(ref Command cmd)
