@@ -196,8 +196,17 @@ public sealed partial class ExchangeLogic
         return RejectCode.None;
     }
 
-    private long BandTicks(int instrument, long referenceTicks) =>
-        (long)((Int128)referenceTicks * _instruments.BandBps[instrument] / 10_000);
+    /// <summary>Half-width of the price band around <paramref name="referenceTicks"/> (≥ 0), in ticks, rounded down.</summary>
+    /// <remarks>BandBps is 1..10,000, so below <see cref="BandFastLimit"/> the product fits 63 bits and the
+    /// 64-bit quotient (a multiply by the constant's reciprocal) equals the 128-bit one.</remarks>
+    private long BandTicks(int instrument, long referenceTicks)
+    {
+        var bps = _instruments.BandBps[instrument];
+        if ((ulong)referenceTicks <= BandFastLimit) return referenceTicks * bps / 10_000;
+        return (long)((Int128)referenceTicks * bps / 10_000);
+    }
+
+    private const long BandFastLimit = long.MaxValue / 10_000;
 
     private static long ReduceOnlyAllowance(Side side, long positionLots) =>
         side == Side.Buy ? Math.Max(0, -positionLots) : Math.Max(0, positionLots);
@@ -285,9 +294,11 @@ public sealed partial class ExchangeLogic
             Reject(ref cmd, RejectCode.ReduceOnlyWouldIncrease);
             return;
         }
+        var reserve = 0L;
         if ((flags & OrderFlags.ReduceOnly) == 0)
         {
-            var more = OrderReserve(instrument, newTicks, newLots, _positions.Leverage[orders.Rows[slot].Position]) - orders.Rows[slot].Reserved;
+            reserve = OrderReserve(instrument, newTicks, newLots, _positions.Leverage[orders.Rows[slot].Position]);
+            var more = reserve - orders.Rows[slot].Reserved;
             if (more > 0 && more > FreeMargin(cmd.AccountId))
             {
                 Reject(ref cmd, RejectCode.InsufficientMargin);
@@ -310,7 +321,10 @@ public sealed partial class ExchangeLogic
             orders.Rows[slot].PriceTicks = newTicks;
             orders.Rows[slot].Leaves = newLots;
         }
-        ResetReserve(slot);
+        // the order now rests at newTicks with newLots (> 0) and the same leverage: what ResetReserve would
+        // compute is the reserve checked above, unless the order reserves nothing
+        if (((byte)flags & ((byte)OrderFlags.ReduceOnly | OrderTable.LiquidationFlag)) == 0) SetReserve(slot, reserve);
+        else ResetReserve(slot);
         EmitOrderEvent(slot, EventType.Replaced, keepPriority ? EventFlags.PriorityKept : EventFlags.None);
         if (keepPriority) return;
         var outcome = MatchOutcome.Done;
@@ -330,10 +344,21 @@ public sealed partial class ExchangeLogic
         }
         else
         {
-            ResetReserve(slot);
+            if (crosses) ResetReserve(slot); // without a match the reserve set above still holds
             book.Insert(slot);
         }
         if (crosses) SettleRisk();
+    }
+
+    /// <summary>Sets an open order's reservation to <paramref name="reserve"/>, adjusting the aggregates (as <see cref="ResetReserve"/> does).</summary>
+    private void SetReserve(int slot, long reserve)
+    {
+        ref var row = ref _orders.Rows[slot];
+        var delta = reserve - row.Reserved;
+        if (delta == 0) return;
+        row.Reserved = reserve;
+        _accounts.OrderMargin[row.Account] += delta;
+        _positions.OrderMargin[row.Position] += delta;
     }
 
     private void MassCancel(ref Command cmd)
