@@ -13,8 +13,12 @@ public sealed partial class ExchangeLogic
     /// <summary>Positions above this many lots are closed a fifth at a time (partial liquidation, largest maintenance first).</summary>
     private const long PartialStepDivisor = 5;
 
-    private long[] _adlKeys = new long[64];
-    private int[] _adlRows = new int[64];
+    private Int128[] _adlKeys = new Int128[64];
+    private int _adlCount;
+    private int _adlCursor;
+    private long _adlRankedAt = -1;
+    private int _adlInstrument;
+    private bool _adlLongSide;
 
     private void LiquidateIsolated(int position)
     {
@@ -180,46 +184,51 @@ public sealed partial class ExchangeLogic
         var account = _positions.Account[position];
         var instrument = _positions.Instrument[position];
         var longSide = _positions.Lots[position] > 0;
-        var list = _instruments.Active[instrument]!;
-        var count = _instruments.ActiveCount[instrument];
-        if (_adlKeys.Length < count)
+        if (_adlRankedAt != _sequence || _adlInstrument != instrument || _adlLongSide != longSide) RankForDeleveraging(instrument, longSide);
+        for (var i = _adlCursor; i < _adlCount && lots > 0; i++)
         {
-            _adlKeys = new long[count * 2];
-            _adlRows = new int[count * 2];
-        }
-        var n = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var other = list[i];
-            if (_positions.Account[other] == account || (_positions.Lots[other] > 0) == longSide) continue;
-            // rank: profit × leverage, highest first (ties: lowest row); sorted ascending on the negated score
-            var score = (Int128)_positions.Upnl[other] * _positions.Leverage[other];
-            _adlKeys[n] = score > long.MaxValue ? long.MinValue : score < long.MinValue ? long.MaxValue : -(long)score;
-            _adlRows[n] = other;
-            n++;
-        }
-        var keys = _adlKeys.AsSpan(0, n);
-        var rows = _adlRows.AsSpan(0, n);
-        keys.Sort(rows);
-        // equal scores: lowest row first, so the ranking never depends on the sort's tie order
-        for (var i = 1; i < n; i++)
-        {
-            for (var j = i; j > 0 && keys[j] == keys[j - 1] && rows[j] < rows[j - 1]; j--)
-            {
-                (rows[j], rows[j - 1]) = (rows[j - 1], rows[j]);
-            }
-        }
-        for (var i = 0; i < n && lots > 0; i++)
-        {
-            var other = rows[i];
+            var other = (int)(uint)(ulong)(_adlKeys[i] & uint.MaxValue);
             var otherLots = _positions.Lots[other];
+            if (otherLots == 0 || (otherLots > 0) == longSide || _positions.Account[other] == account)
+            {
+                if (i == _adlCursor) _adlCursor++; // flat (or flipped) since the ranking: never a counterparty again
+                continue;
+            }
             var take = Math.Min(lots, otherLots > 0 ? otherLots : -otherLots);
             ref var e = ref EmitLiquidation(LiquidationStep.AutoDeleverage, _positions.Account[other], instrument, other);
             e.Price = priceTicks * _instruments.TickSize[instrument];
             e.Quantity = take * _instruments.LotSize[instrument];
             TransferPosition(position, other, longSide ? take : -take, priceTicks);
             lots -= take;
+            if (_positions.Lots[other] == 0 && i == _adlCursor) _adlCursor++;
         }
+    }
+
+    /// <summary>
+    /// Ranks the positions opposite <paramref name="longSide"/> by profit × leverage, highest first, ties by row: once
+    /// per command, instrument and side (a shock that deleverages thousands of positions ranks once, not each time).
+    /// </summary>
+    private void RankForDeleveraging(int instrument, bool longSide)
+    {
+        var list = _instruments.Active[instrument]!;
+        var count = _instruments.ActiveCount[instrument];
+        if (_adlKeys.Length < count) _adlKeys = new Int128[count * 2];
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var other = list[i];
+            if ((_positions.Lots[other] > 0) == longSide) continue;
+            var score = (Int128)_positions.Upnl[other] * _positions.Leverage[other];
+            var clamped = score > long.MaxValue ? long.MaxValue : score < -long.MaxValue ? -long.MaxValue : (long)score;
+            // one unique key: the negated score in the high bits (ascending = highest score first), the row below
+            _adlKeys[n++] = ((Int128)(-clamped) << 32) | (uint)other;
+        }
+        _adlKeys.AsSpan(0, n).Sort();
+        _adlCount = n;
+        _adlCursor = 0;
+        _adlRankedAt = _sequence;
+        _adlInstrument = instrument;
+        _adlLongSide = longSide;
     }
 
     /// <summary>Moves <paramref name="signedLots"/> of exposure from one position to another at a price, without fees.</summary>
