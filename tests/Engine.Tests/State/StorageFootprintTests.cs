@@ -39,4 +39,15 @@ public class StorageFootprintTests
         // ActiveIndex/AccNext 7×4, Mode 1; plus its (account, instrument) map entry (12 bytes at ≤ 50% load) and active-list slot
         Assert.That(BytesPerRow(typeof(PositionTable)), Is.EqualTo(8 * 8 + 7 * 4 + 1));
     }
+
+    [Test]
+    public void ShouldHoldARestingOrderIn92BytesPlusItsShareOfALevel()
+    {
+        // hot row 64 (price, leaves, reservation, links, level, account, instrument, position, session, generation,
+        // side, flags, self-trade mode), cold ClientId 8 + Filled 8 + account-list links 2×4, free-list slot 4
+        Assert.That(System.Runtime.CompilerServices.Unsafe.SizeOf<OrderRow>(), Is.EqualTo(64));
+        Assert.That(BytesPerRow(typeof(OrderTable)), Is.EqualTo(64 + 8 + 8 + 4 + 4 + 4));
+        // a price level: a 32-byte row and a free-list slot, shared by the orders at that price
+        Assert.That(BytesPerRow(typeof(Engine.Book.LevelTable)), Is.EqualTo(32 + 4));
+    }
 }
