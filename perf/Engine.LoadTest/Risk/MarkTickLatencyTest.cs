@@ -27,8 +27,8 @@ namespace Engine.LoadTest.Risk;
 /// </code>
 /// A is the headline against the goal (≤ 3 ms per tick): one command that has to touch a million positions
 /// is the latency a price feed sees. B spreads the same million over four commands of a quarter each, the
-/// shape of the original wording (a quarter's rows fit the 32 MiB L3 better, which turned out not to matter). C keeps A's shape but visits
-/// the rows in a random order (see <see cref="RiskLayout.Shuffled"/>): a live venue's active list ends up
+/// shape of the original wording (a quarter's rows fit the 32 MiB L3 better, which turned out not to matter).
+/// C keeps A's shape but visits the rows in a random order (see <see cref="RiskLayout.Shuffled"/>): a live venue's active list ends up
 /// between A and C.
 /// <code>
 ///   build (untimed)         RiskPopulation.Build: ~5 ordinary commands per position (create, deposit, mode,
