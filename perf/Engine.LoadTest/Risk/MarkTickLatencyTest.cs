@@ -26,9 +26,9 @@ namespace Engine.LoadTest.Risk;
 ///   C         1,000,000      1            1,000,000           1 MarkPrice             shuffled
 /// </code>
 /// A is the headline against the goal (≤ 3 ms per tick): one command that has to touch a million positions
-/// is the latency a price feed sees. B spreads the same million over four commands of a quarter each (each
-/// quarter's rows fit the 32 MiB L3 better), the shape of the original wording. C keeps A's shape but visits
-/// the rows in a random order (see <see cref="RiskLayout.Shuffled"/>): a live venue's active list ends up
+/// is the latency a price feed sees. B spreads the same million over four commands of a quarter each, the
+/// shape of the original wording (a quarter's rows fit the 32 MiB L3 better, which turned out not to matter).
+/// C keeps A's shape but visits the rows in a random order (see <see cref="RiskLayout.Shuffled"/>): a live venue's active list ends up
 /// between A and C.
 /// <code>
 ///   build (untimed)         RiskPopulation.Build: ~5 ordinary commands per position (create, deposit, mode,
@@ -36,7 +36,8 @@ namespace Engine.LoadTest.Risk;
 ///   warm-up                 120 ticks, 200 ms pause (tiered JIT), 40 ticks
 ///   memory reference        a loop over the same active list reading the same rows and storing the same
 ///                           cached fields back unchanged, without the margin arithmetic: the cost of the
-///                           tick's memory traffic alone in the engine's current layout
+///                           tick's loads and stores alone in the engine's current layout (not DRAM-bound:
+///                           it costs the same per position at 100K, where everything fits in L3)
 ///   measured                --runs windows × --ticks ticks; per MarkPrice: t0, Process, FlushEvents, t1
 ///                           alternating 100,000 / 100,010 USD (0.01%): every cached PnL, maintenance and
 ///                           initial margin changes, nobody reaches maintenance
