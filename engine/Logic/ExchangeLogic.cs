@@ -55,6 +55,7 @@ public sealed partial class ExchangeLogic : IMatchObserver
         _positions = new PositionTable(config.InitialPositions);
         _events = new OutputEvent[config.EventBufferSize];
         InitRisk();
+        _adlKeys = new Int128[Math.Max(64, config.InitialPositions)]; // a deleveraging shock ranks without allocating
     }
 
     /// <summary>Number of commands processed.</summary>
