@@ -262,19 +262,6 @@ internal sealed class OrderBook
         return false;
     }
 
-    /// <summary>Writes up to <paramref name="levelSlots"/>.Length level slots of one side, best first; returns the count.</summary>
-    public int TopLevels(Side side, Span<int> levelSlots)
-    {
-        var n = 0;
-        var index = side == Side.Buy ? _bestBid : _bestAsk;
-        while (index >= 0 && n < levelSlots.Length)
-        {
-            levelSlots[n++] = _ladder[index];
-            index = side == Side.Buy ? _bids.PrevSetAtOrBelow(index - 1) : _asks.NextSetAtOrAbove(index + 1);
-        }
-        return n;
-    }
-
     /// <summary>Number of non-empty levels on one side, counting at most <paramref name="max"/>.</summary>
     public int CountLevels(Side side, int max)
     {

@@ -269,8 +269,7 @@ public sealed partial class ExchangeLogic
         }
         _positions.IsoMargin[position] += cmd.Amount;
         CreditUsd(account, -cmd.Amount);
-        _positions.LiqPrice[position] = MarginMath.LiquidationPrice(_instruments, cmd.InstrumentId, _positions.Lots[position],
-            _positions.Cost[position], _positions.IsoMargin[position]);
+        RefreshLiquidationPrice(position);
         ref var e = ref Accept(ref cmd);
         e.Available = _positions.IsoMargin[position];
         e.Price = _positions.LiqPrice[position];

@@ -114,7 +114,7 @@ public sealed partial class ExchangeLogic
         var bankruptcy = MarginMath.BankruptcyPrice(_instruments, instrument, lots, _positions.Cost[position], backing);
         // never sell below (buy above) bankruptcy: round the limit toward the position's favour; and never trade
         // outside the instrument's price band (what the book does not take there is taken over at bankruptcy)
-        var reference = ReferenceOrLastTicks(instrument);
+        var reference = _instruments.ReferenceTicks(instrument);
         var band = reference > 0 ? BandTicks(instrument, reference) : 0;
         var bankruptcyTicks = lots > 0 ? bankruptcy / tick + (bankruptcy % tick != 0 ? 1 : 0) : bankruptcy / tick;
         var noFinitePrice = lots < 0 && (bankruptcy == 0 || bankruptcy == long.MaxValue);
@@ -271,26 +271,5 @@ public sealed partial class ExchangeLogic
             e.Maintenance = _accounts.CrossMm[account];
         }
         return ref e;
-    }
-
-    /// <summary>Cancels an account's open orders (all, or one instrument's) with a reason.</summary>
-    private int CancelOrders(int account, int instrument, bool filter, CancelReason reason)
-    {
-        var orders = _orders;
-        var canceled = 0;
-        var slot = _accounts.OrderHead[account];
-        while (slot != 0)
-        {
-            var next = orders.AccNext[slot];
-            if (!filter || orders.Rows[slot].Instrument == instrument)
-            {
-                _instruments.Books[orders.Rows[slot].Instrument]!.Remove(slot);
-                EmitCanceled(slot, reason);
-                RetireRestingOrder(slot);
-                canceled++;
-            }
-            slot = next;
-        }
-        return canceled;
     }
 }

@@ -219,9 +219,33 @@ public sealed partial class ExchangeLogic
         if (slot == 0) return;
         ref var e = ref Accept(ref cmd);
         e.InstrumentId = _orders.Rows[slot].Instrument;
+        CancelResting(slot, CancelReason.UserRequest);
+    }
+
+    /// <summary>Takes a resting order off its book, reports it canceled, and forgets it.</summary>
+    private void CancelResting(int slot, CancelReason reason)
+    {
         _instruments.Books[_orders.Rows[slot].Instrument]!.Remove(slot);
-        EmitCanceled(slot, CancelReason.UserRequest);
+        EmitCanceled(slot, reason);
         RetireRestingOrder(slot);
+    }
+
+    /// <summary>Cancels an account's open orders (all, or one instrument's) with a reason; returns how many.</summary>
+    private int CancelOrders(int account, int instrument, bool filter, CancelReason reason)
+    {
+        var canceled = 0;
+        var slot = _accounts.OrderHead[account];
+        while (slot != 0)
+        {
+            var next = _orders.AccNext[slot];
+            if (!filter || _orders.Rows[slot].Instrument == instrument)
+            {
+                CancelResting(slot, reason);
+                canceled++;
+            }
+            slot = next;
+        }
+        return canceled;
     }
 
     /// <summary>The live slot of the command's order if it exists and belongs to the command's account; else rejects and returns 0.</summary>
@@ -381,18 +405,7 @@ public sealed partial class ExchangeLogic
             if (!filter || orders.Rows[o].Instrument == cmd.InstrumentId) count++;
         ref var accepted = ref Accept(ref cmd);
         accepted.Count = count;
-        var slot = _accounts.OrderHead[account];
-        while (slot != 0)
-        {
-            var next = orders.AccNext[slot];
-            if (!filter || orders.Rows[slot].Instrument == cmd.InstrumentId)
-            {
-                _instruments.Books[orders.Rows[slot].Instrument]!.Remove(slot);
-                EmitCanceled(slot, CancelReason.MassCancel);
-                RetireRestingOrder(slot);
-            }
-            slot = next;
-        }
+        CancelOrders(account, cmd.InstrumentId, filter, CancelReason.MassCancel);
     }
 
     // ---- match callbacks (IMatchObserver) ----

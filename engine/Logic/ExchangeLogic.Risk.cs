@@ -78,8 +78,6 @@ public sealed partial class ExchangeLogic
         _instruments.SafeLots[instrument] = (long)Int128.Min(MaxPositionValue / perLot, long.MaxValue);
     }
 
-    /// <summary>A price in ticks for the instrument: the mark, else the last trade.</summary>
-    private long ReferenceOrLastTicks(int instrument) => _instruments.ReferenceTicks(instrument);
 
     private long UsdBalance(int account) => _accounts.Balance[account * _accounts.AssetCapacity];
 
@@ -219,9 +217,16 @@ public sealed partial class ExchangeLogic
         if (wasFlat && !nowFlat) Activate(position);
         else if (!wasFlat && nowFlat) Deactivate(position);
         Remark(position);
-        if (isolated) p.LiqPrice[position] = nowFlat ? 0
-            : MarginMath.LiquidationPrice(_instruments, instrument, p.Lots[position], p.Cost[position], p.IsoMargin[position]);
+        if (isolated) RefreshLiquidationPrice(position);
         Touch(account);
+    }
+
+    /// <summary>Recomputes an isolated position's cached liquidation price (after its size, cost or margin changed).</summary>
+    private void RefreshLiquidationPrice(int position)
+    {
+        var p = _positions;
+        p.LiqPrice[position] = p.Lots[position] == 0 ? 0
+            : MarginMath.LiquidationPrice(_instruments, p.Instrument[position], p.Lots[position], p.Cost[position], p.IsoMargin[position]);
     }
 
     /// <summary>Moves what is left of a liquidated isolated position's margin to the fund (or the fund pays a deficit).</summary>
@@ -237,6 +242,8 @@ public sealed partial class ExchangeLogic
     }
 
     /// <summary>Recomputes a position's cached PnL and margins at the valuation price, keeping the account's cross sums.</summary>
+    /// <remarks>The same figures as one step of <see cref="RemarginInstrument"/>, which inlines them for the tick loop;
+    /// the invariant check compares both against a recomputation.</remarks>
     private void Remark(int position)
     {
         var p = _positions;

@@ -102,8 +102,6 @@ internal sealed class OrderTable
         return slot;
     }
 
-    public bool IsLive(int slot) => Rows[slot].Leaves > 0;
-
     private bool Grow()
     {
         var old = Rows.Length;
