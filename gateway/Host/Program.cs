@@ -1,9 +1,11 @@
 using Gateway.Host;
 using Journal;
 
-var command = args.Length > 0 ? args[0] : "session";
+var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "serve";
 switch (command)
 {
+    case "serve":
+        return ServeCommand.Run(args.Length > 0 && args[0] == "serve" ? args[1..] : args, Console.Out);
     case "session":
         return DemoSession.Run(Console.Out);
     case "replay" when args.Length >= 2:
@@ -12,8 +14,10 @@ switch (command)
         var durability = args.Length >= 5 ? Enum.Parse<JournalDurability>(args[4], ignoreCase: true) : JournalDurability.Flush;
         return CrashChild.Run(args[1], int.Parse(args[2]), long.Parse(args[3]), durability, args.Length >= 6 ? int.Parse(args[5]) : 0);
     case "help" or "--help" or "-h":
-        Console.WriteLine("usage: run-engine.sh [session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate]]");
-        Console.WriteLine("  session       (default) start the engine in process and run a scripted session, printing every event");
+        Console.WriteLine("usage: run-engine.sh [serve [options] | session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate]]");
+        Console.WriteLine("  serve         (default) the engine as a TCP server on the embedded configuration; options:");
+        Console.WriteLine("                --config file.json  --listen host:port  --data dir  --durability none|flush|fsync  --metrics host:port|off");
+        Console.WriteLine("  session       start the engine in process and run a scripted session, printing every event");
         Console.WriteLine("  replay        replay a journal directory offline: commands, seconds, commands/s, state and event hashes;");
         Console.WriteLine("                --verify checks the checkpoints the live engine recorded");
         Console.WriteLine("  crash-child   recover from <dir>, then journal a deterministic load (used by the crash test)");
