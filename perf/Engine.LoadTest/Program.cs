@@ -1,9 +1,10 @@
+using Engine.LoadTest.Gateway;
 using Engine.LoadTest.Risk;
 using Engine.LoadTest.Support;
 using Engine.LoadTest.Throughput;
 
 // dotnet run -c Release --project perf/Engine.LoadTest -- <test> [options]
-ILoadTest[] tests = [new LogicThreadMixTest(), new MarkTickLatencyTest(), new ShockLiquidationTest()];
+ILoadTest[] tests = [new LogicThreadMixTest(), new MarkTickLatencyTest(), new ShockLiquidationTest(), new GatewayTcpTest()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

@@ -22,6 +22,11 @@ public sealed class LoadTestOptions
     /// <summary>Risk tests: run only the scenario with this id (null: all).</summary>
     public string? Scenario { get; private set; }
 
+    /// <summary>TCP test: journal durability (none, flush, fsync).</summary>
+    public string Durability { get; private set; } = "flush";
+    /// <summary>TCP test: wait strategy of the engine's threads (blocking, sleeping, yielding, spin).</summary>
+    public string Wait { get; private set; } = "blocking";
+
     /// <summary>Parses <c>[--commands N] [--warmup N] [--runs N] [--seed N] [--positions N] [--ticks N] [--scenario ID] [--quick]</c>; throws on anything else.</summary>
     public static LoadTestOptions Parse(ReadOnlySpan<string> args)
     {
@@ -38,10 +43,9 @@ public sealed class LoadTestOptions
                 case "--seed": o.Seed = ParseCount(args, ref i); break;
                 case "--positions": o.Positions = ParseCount(args, ref i); break;
                 case "--ticks": o.Ticks = ParseCount(args, ref i); break;
-                case "--scenario":
-                    if (i + 1 >= args.Length) throw new ArgumentException("--scenario needs a value");
-                    o.Scenario = args[++i];
-                    break;
+                case "--scenario": o.Scenario = ParseText(args, ref i); break;
+                case "--durability": o.Durability = ParseText(args, ref i); break;
+                case "--wait": o.Wait = ParseText(args, ref i); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -58,6 +62,12 @@ public sealed class LoadTestOptions
         if (o.Positions is < 1000) throw new ArgumentException("--positions must be at least 1000");
         if (o.Ticks is < 1) throw new ArgumentException("--ticks must be positive");
         return o;
+    }
+
+    private static string ParseText(ReadOnlySpan<string> args, ref int i)
+    {
+        if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value");
+        return args[++i];
     }
 
     private static int ParseCount(ReadOnlySpan<string> args, ref int i)
