@@ -5,7 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 out="$root/gateway/Host/bin/Release/net10.0"
 exe="$out/engine-host.dll"
-newest_source=$(find "$root/engine" "$root/journal" "$root/gateway" -name '*.cs' -o -name '*.csproj' | xargs ls -t 2>/dev/null | head -1)
+newest_source=$(find "$root/engine" "$root/journal" "$root/gateway" \( -name bin -o -name obj \) -prune -o \
+  \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' \) -print | xargs ls -t 2>/dev/null | head -1)
 if [ ! -f "$exe" ] || [ "$newest_source" -nt "$exe" ]; then
   echo "building engine host (Release)..." >&2
   dotnet build "$root/gateway/Host/Host.csproj" -c Release --nologo -v quiet >&2
