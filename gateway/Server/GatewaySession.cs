@@ -46,7 +46,7 @@ internal sealed partial class GatewaySession
         _socket = socket;
         _input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false), new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         // pauseWriterThreshold 0: the publisher is never blocked by a slow client; the byte limit guards memory instead
-        _output = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
         _lastReceivedMs = _lastSentMs = Environment.TickCount64;
         HeartbeatMs = server.Options.DefaultHeartbeatMs;
     }
