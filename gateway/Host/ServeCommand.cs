@@ -1,3 +1,4 @@
+using Engine.Gateway.Metrics;
 using Engine.Gateway.Server;
 using Engine.Gateway.Server.Configuration;
 
@@ -32,11 +33,26 @@ internal static class ServeCommand
             Console.Error.WriteLine($"error: the engine cannot start: {e.Message}");
             return 1;
         }
+        PrometheusEndpoint? prometheus = null;
+        if (config.MetricsEndpoint() is { } m && server.Metrics != null)
+        {
+            try
+            {
+                prometheus = PrometheusEndpoint.Start(server.Metrics, m.Address.ToString(), m.Port);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+            {
+                Console.Error.WriteLine($"warning: the metrics endpoint {config.Metrics} cannot start ({e.Message}); running without it");
+            }
+        }
         output.WriteLine($"engine listening on {options.Address}:{server.Port} (binary protocol v1, docs/protocol.md)");
         output.WriteLine(options.DataDirectory == null
             ? "journal: off (nothing survives a restart)"
             : $"journal: {options.DataDirectory} (durability {options.Durability}); " +
               (server.SetupApplied ? "new journal: market set up from the configuration" : $"recovered {server.RecoveredSequence:N0} commands"));
+        output.WriteLine(prometheus != null
+            ? $"metrics: http://{config.Metrics}/metrics (Prometheus text); dotnet-counters monitor -n engine-host --counters Engine"
+            : "metrics: dotnet-counters monitor -n engine-host --counters Engine (Prometheus endpoint off)");
         output.WriteLine($"keys: {string.Join(", ", options.Keys.Select(k => $"{k.Key} ({k.Roles}{(k.Accounts.Count > 0 ? " " + string.Join('/', k.Accounts) : "")})"))}");
         output.WriteLine($"connect: ./run-engine.sh client --key alice-key book 1     (port {server.Port}; Ctrl-C stops the engine)");
         output.Flush();
@@ -57,6 +73,7 @@ internal static class ServeCommand
         Console.CancelKeyPress -= onCancel;
         output.WriteLine("stopping: finishing and journaling what was received...");
         server.StopAsync().GetAwaiter().GetResult();
+        prometheus?.Dispose();
         output.WriteLine($"stopped at sequence {server.ProcessedSequence}; state hash {server.Logic.StateHash():x16}");
         return 0;
     }

@@ -135,6 +135,9 @@ public sealed class GatewayServer : IAsyncDisposable, IEngineGauges
     public long DurableSequence => _pipeline.DurableSequence;
 
     /// <inheritdoc/>
+    public bool HasJournal => _journal != null;
+
+    /// <inheritdoc/>
     public long JournalBytes => _journal?.BytesWritten ?? 0;
 
     /// <inheritdoc/>
