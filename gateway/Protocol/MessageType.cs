@@ -3,7 +3,8 @@ namespace Engine.Gateway.Protocol;
 /// <summary>The type byte of a frame (offset 2 of the <see cref="FrameHeader"/>).</summary>
 /// <remarks>
 /// On the wire: explicit values, append-only, never renumbered (docs/protocol.md lists them and a test keeps the two
-/// equal). Ranges: 1-9 session (both directions), 10-59 requests from clients, 60-79 queries, 100-127 from the server.
+/// equal). Ranges: 1-9 session (both directions), 10-59 requests from clients, 60-79 queries, 80-99 system, 100-127 from
+/// the server.
 /// Request codes equal the engine's <see cref="Engine.Commands.CommandType"/> where one exists, plus 10.
 /// </remarks>
 public enum MessageType : byte
