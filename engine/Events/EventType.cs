@@ -93,7 +93,7 @@ public enum EventFlags : byte
     None = 0,
     /// <summary>Fill: this side provided liquidity (maker).</summary>
     Maker = 1,
-    /// <summary>Fill or cancel caused by liquidation.</summary>
+    /// <summary>Fill caused by liquidation (a liquidation order, a takeover or an auto-deleveraging).</summary>
     Liquidation = 2,
     /// <summary>Replaced: the order kept its time priority.</summary>
     PriorityKept = 4,

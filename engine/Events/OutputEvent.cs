@@ -5,7 +5,7 @@ namespace Engine.Events;
 
 /// <summary>One output event: the entry of the output ring, hashed into the running event hash.</summary>
 /// <remarks>
-/// Fixed 96 bytes, blittable. Field use per <see cref="EventType"/> is in docs/architecture.md.
+/// Fixed 96 bytes, blittable. Field use per <see cref="EventType"/> is in docs/protocol.md (the wire carries these 96 bytes as they are).
 /// <code>
 ///  offset  size  field
 ///   0      1     Type            EventType
@@ -14,7 +14,7 @@ namespace Engine.Events;
 ///   4      1     Flags           EventFlags
 ///   5      1     CommandType     the input command that caused the event
 ///   6      2     (reserved, zero)
-///   8      4     SessionId       session of the order's owner (routes the event); 0 = none
+///   8      4     SessionId       responses and query rows: the requesting session; order events: the order's session; 0 = none
 ///  12      4     AccountId
 ///  16      8     InputSequence   ring sequence of the command that caused the event
 ///  24      4     InstrumentId
@@ -82,7 +82,7 @@ public struct OutputEvent
     [FieldOffset(56)] public long OrderMargin;
     /// <summary>AccountRisk: available for orders, money. Position: unrealized PnL, money. PositionPrices: isolated margin.</summary>
     [FieldOffset(64)] public long Available;
-    /// <summary>AccountRisk and Position: maintenance margin, money. Liquidation: amount moved, money.</summary>
+    /// <summary>AccountRisk and Position: maintenance margin, money. Liquidation: maintenance margin, or the amount moved for FundTransfer, money.</summary>
     [FieldOffset(72)] public long Maintenance;
     /// <summary>AccountRisk and Position: initial margin, money.</summary>
     [FieldOffset(80)] public long InitialMargin;

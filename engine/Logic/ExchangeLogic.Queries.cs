@@ -136,6 +136,7 @@ public sealed partial class ExchangeLogic
         for (var o = _accounts.OrderHead[account]; o != 0; o = _orders.AccNext[o])
         {
             ref var e = ref EmitOrderEvent(o, EventType.OpenOrder, EventFlags.None);
+            e.SessionId = cmd.SessionId; // a query row goes to the session that asked, not to the order's owner session
             e.Quantity = (_orders.Rows[o].Leaves + _orders.Filled[o]) * _instruments.LotSize[_orders.Rows[o].Instrument];
         }
     }

@@ -6,7 +6,7 @@ namespace Engine.Gateway.Protocol;
 /// <summary>Server <see cref="MessageType.Error"/>: the gateway refused a frame (it never reached the engine).</summary>
 /// <remarks>
 /// Body of 16 bytes. When <c>Closing</c> is 1 the server closes the connection after this frame (framing errors,
-/// failed login, slow consumer, shutdown); otherwise the session carries on.
+/// failed login, shutdown); otherwise the session carries on.
 /// <code>
 ///  offset size  type  field
 ///     0     2  u16   Code (RejectCode: 1xx session, 9xx gateway)

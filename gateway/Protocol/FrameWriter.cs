@@ -22,8 +22,8 @@ public static class FrameWriter
     {
         written = FrameHeader.Size + LoginMessage.Size;
         return destination.Length >= written
-               && new FrameHeader(written, MessageType.Login, sequence).TryWrite(destination)
-               && message.TryWrite(destination[FrameHeader.Size..written]);
+               && message.TryWrite(destination[FrameHeader.Size..written])
+               && new FrameHeader(written, MessageType.Login, sequence).TryWrite(destination);
     }
 
     /// <summary>Writes a <see cref="MessageType.Heartbeat"/> frame.</summary>

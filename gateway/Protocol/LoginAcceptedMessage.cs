@@ -50,7 +50,7 @@ public readonly struct LoginAcceptedMessage
     /// <summary>Heartbeat interval in milliseconds.</summary>
     public int HeartbeatMs { get; }
     /// <summary>Granted account ids.</summary>
-    public IReadOnlyList<int> Accounts { get; }
+    public IReadOnlyList<int> Accounts { get => field ?? []; }
 
     /// <summary>Reads the body; false when its length is wrong or the account count is above <see cref="MaxAccounts"/>.</summary>
     public static bool TryRead(ReadOnlySpan<byte> body, out LoginAcceptedMessage message)
