@@ -11,12 +11,15 @@ switch (command)
     case "crash-child" when args.Length >= 4:
         var durability = args.Length >= 5 ? Enum.Parse<JournalDurability>(args[4], ignoreCase: true) : JournalDurability.Flush;
         return CrashChild.Run(args[1], int.Parse(args[2]), long.Parse(args[3]), durability, args.Length >= 6 ? int.Parse(args[5]) : 0);
+    case "client":
+        return ClientCli.Run(args[1..]);
     case "help" or "--help" or "-h":
-        Console.WriteLine("usage: run-engine.sh [session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate]]");
+        Console.WriteLine("usage: run-engine.sh [session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate] | client ...]");
         Console.WriteLine("  session       (default) start the engine in process and run a scripted session, printing every event");
         Console.WriteLine("  replay        replay a journal directory offline: commands, seconds, commands/s, state and event hashes;");
         Console.WriteLine("                --verify checks the checkpoints the live engine recorded");
         Console.WriteLine("  crash-child   recover from <dir>, then journal a deterministic load (used by the crash test)");
+        Console.WriteLine("  client        talk to a running gateway: place, cancel, risk, book, watch, ... (run-engine.sh client help)");
         return 0;
     default:
         Console.Error.WriteLine($"unknown command '{command}'; try: run-engine.sh help");
