@@ -5,9 +5,13 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 out="$root/gateway/Host/bin/Release/net10.0"
 exe="$out/engine-host.dll"
-newest_source=$(find "$root/engine" "$root/journal" "$root/gateway" \( -name bin -o -name obj \) -prune -o \
-  \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' \) -print | xargs ls -t 2>/dev/null | head -1)
-if [ ! -f "$exe" ] || [ "$newest_source" -nt "$exe" ]; then
+# rebuild when any source, project or embedded configuration is newer than the host
+stale() {
+  [ ! -f "$exe" ] && return 0
+  [ -n "$(find "$root/engine" "$root/journal" "$root/gateway" \( -name bin -o -name obj \) -prune -o \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' \) -newer "$exe" -print -quit)" ]
+}
+if stale; then
   echo "building engine host (Release)..." >&2
   dotnet build "$root/gateway/Host/Host.csproj" -c Release --nologo -v quiet >&2
 fi

@@ -1,7 +1,7 @@
 using Gateway.Host;
 using Journal;
 
-var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "serve";
+var command = args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] != "--help") ? "serve" : args[0];
 switch (command)
 {
     case "serve":
@@ -13,14 +13,17 @@ switch (command)
     case "crash-child" when args.Length >= 4:
         var durability = args.Length >= 5 ? Enum.Parse<JournalDurability>(args[4], ignoreCase: true) : JournalDurability.Flush;
         return CrashChild.Run(args[1], int.Parse(args[2]), long.Parse(args[3]), durability, args.Length >= 6 ? int.Parse(args[5]) : 0);
+    case "client":
+        return ClientCli.Run(args[1..]);
     case "help" or "--help" or "-h":
-        Console.WriteLine("usage: run-engine.sh [serve [options] | session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate]]");
+        Console.WriteLine("usage: run-engine.sh [serve [options] | session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate] | client ...]");
         Console.WriteLine("  serve         (default) the engine as a TCP server on the embedded configuration; options:");
         Console.WriteLine("                --config file.json  --listen host:port  --data dir  --durability none|flush|fsync  --metrics host:port|off");
         Console.WriteLine("  session       start the engine in process and run a scripted session, printing every event");
         Console.WriteLine("  replay        replay a journal directory offline: commands, seconds, commands/s, state and event hashes;");
         Console.WriteLine("                --verify checks the checkpoints the live engine recorded");
         Console.WriteLine("  crash-child   recover from <dir>, then journal a deterministic load (used by the crash test)");
+        Console.WriteLine("  client        talk to a running gateway: place, cancel, risk, book, watch, ... (run-engine.sh client help)");
         return 0;
     default:
         Console.Error.WriteLine($"unknown command '{command}'; try: run-engine.sh help");

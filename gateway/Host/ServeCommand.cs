@@ -78,8 +78,13 @@ internal static class ServeCommand
         return 0;
     }
 
+    private static readonly string[] _options = ["--config", "--listen", "--data", "--durability", "--metrics"];
+
     internal static ServerConfiguration Configure(string[] args)
     {
+        for (var i = 0; i < args.Length; i += 2)
+            if (!_options.Contains(args[i]))
+                throw new ArgumentException($"unknown option '{args[i]}' (options: {string.Join(", ", _options)}; see run-engine.sh help)");
         var path = Option(args, "--config");
         var config = path != null ? ServerConfiguration.Load(path) : ServerConfiguration.LoadDefault();
         config.Listen = Option(args, "--listen") ?? config.Listen;
