@@ -6,6 +6,8 @@ switch (command)
 {
     case "serve":
         return ServeCommand.Run(args.Length > 0 && args[0] == "serve" ? args[1..] : args, Console.Out);
+    case "demo":
+        return TcpDemo.Run(Console.Out);
     case "session":
         return DemoSession.Run(Console.Out);
     case "replay" when args.Length >= 2:
@@ -16,9 +18,10 @@ switch (command)
     case "client":
         return ClientCli.Run(args[1..]);
     case "help" or "--help" or "-h":
-        Console.WriteLine("usage: run-engine.sh [serve [options] | session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate] | client ...]");
+        Console.WriteLine("usage: run-engine.sh [serve [options] | demo | session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate] | client ...]");
         Console.WriteLine("  serve         (default) the engine as a TCP server on the embedded configuration; options:");
         Console.WriteLine("                --config file.json  --listen host:port  --data dir  --durability none|flush|fsync  --metrics host:port|off");
+        Console.WriteLine("  demo          self-checking scenario over TCP: isolated vs cross through a BTC shock, then a restart from the journal");
         Console.WriteLine("  session       start the engine in process and run a scripted session, printing every event");
         Console.WriteLine("  replay        replay a journal directory offline: commands, seconds, commands/s, state and event hashes;");
         Console.WriteLine("                --verify checks the checkpoints the live engine recorded");
