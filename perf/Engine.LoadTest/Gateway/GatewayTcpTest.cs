@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Engine.Commands;
 using Engine.Events;
+using Engine.Gateway.Client;
 using Engine.Gateway.Protocol;
 using Engine.Gateway.Server;
 using Engine.Gateway.Server.Configuration;
@@ -62,6 +63,7 @@ public sealed class GatewayTcpTest : ILoadTest
             if (scenario is "all" or "rtt") ok &= RoundTrip(server.Port, options.Quick);
             if (scenario is "all" or "rates") ok &= FixedRates(server.Port, options.Quick);
             if (scenario is "all" or "pipeline") ok &= Pipeline(server.Port, options.Quick);
+            if (scenario is "all" or "pipeline-client") ok &= PipelineClientLibrary(server.Port, options.Quick);
             if (scenario is "all" or "clients") ok &= ManyClients(server.Port, options.Quick);
         }
         finally
@@ -244,6 +246,42 @@ public sealed class GatewayTcpTest : ILoadTest
         var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
         var rate = total / seconds;
         Console.WriteLine($"{total:N0} orders acknowledged in {seconds:F2} s: {rate:N0} orders/s (goal ≥ 1,000,000) {(rate >= 1_000_000 ? "met" : "NOT met")}");
+        Console.WriteLine();
+        return true;
+    }
+
+    private static bool PipelineClientLibrary(int port, bool quick)
+    {
+        var total = quick ? 200_000 : 2_000_000;
+        const int inFlight = 20_000;
+        Console.WriteLine($"── the C# client library pipelining {total:N0} orders (EngineClient.TrySend, FlushAsync every 256; EventReceived counts answers) ──");
+        var client = EngineClient.ConnectAsync("127.0.0.1", port, "bench-key-3").GetAwaiter().GetResult();
+        long acked = 0;
+        client.EventReceived += (in OutputEvent e) =>
+        {
+            if (e.Type is EventType.Accepted or EventType.Rejected) Interlocked.Increment(ref acked);
+        };
+        var start = Stopwatch.GetTimestamp();
+        var window = MeasuredWindow.Begin();
+        for (var sent = 0; sent < total;)
+        {
+            if (sent - Volatile.Read(ref acked) > inFlight)
+            {
+                Thread.Yield();
+                continue;
+            }
+            var batch = Math.Min(256, total - sent);
+            for (var i = 0; i < batch; i++)
+                if (!client.TrySend(BenchConnection.IocBuy(FirstBenchAccount + 3, 30_000_000 + sent + i))) throw new IOException("disconnected");
+            var flush = client.FlushAsync();
+            if (!flush.IsCompletedSuccessfully) flush.AsTask().GetAwaiter().GetResult();
+            sent += batch;
+        }
+        while (Volatile.Read(ref acked) < total) Thread.Yield();
+        var gc = window.End();
+        var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
+        client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Console.WriteLine($"{total:N0} orders acknowledged in {seconds:F2} s: {total / seconds:N0} orders/s; sending thread {gc}");
         Console.WriteLine();
         return true;
     }
