@@ -15,6 +15,8 @@ internal sealed class DurabilityGate<TPublisher>(TPublisher inner, Sequence dura
     : IValueEventHandler<OutputEvent>
     where TPublisher : IValueEventHandler<OutputEvent>
 {
+    private const int YieldingSpins = 2_000;
+
     private TPublisher _inner = inner;
     private long _durable = -1;
 
@@ -26,11 +28,14 @@ internal sealed class DurabilityGate<TPublisher>(TPublisher inner, Sequence dura
 
     private void WaitForDurable(long input)
     {
+        // A flush-durability write takes microseconds: spin and yield (never Sleep(1), which costs a millisecond) for a
+        // while, and only then let SpinWait sleep, for fsync on slow disks.
         var spinner = new SpinWait();
+        var spins = 0;
         while ((_durable = durable.Value) < input)
         {
             if (stopping()) throw new OperationCanceledException("the pipeline stopped before the journal made this result durable");
-            spinner.SpinOnce(sleep1Threshold: 30);
+            spinner.SpinOnce(sleep1Threshold: ++spins < YieldingSpins ? -1 : 30);
         }
     }
 
