@@ -39,6 +39,7 @@ internal sealed partial class GatewaySession
     private long _lastSentMs;
     private long _closingSinceMs;
     private long _lastPublished = -1;
+    private ErrorMessage _closingError;
 
     public GatewaySession(GatewayServer server, Socket socket)
     {
@@ -89,6 +90,8 @@ internal sealed partial class GatewaySession
         }
         finally
         {
+            // a stopping server sends the results of what it received, then Unavailable, and closes the session itself
+            while (_server.Stopping && IsOpen) await Task.Delay(1);
             CloseAfterFlush();
             await sending;
             _input.Complete();
