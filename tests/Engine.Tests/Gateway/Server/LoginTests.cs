@@ -28,10 +28,10 @@ public class LoginTests
         Assert.That(a.SessionId, Is.GreaterThan(0));
 
         await using var desk = await _server.ConnectAsync();
-        var d = await desk.LoginAsync(DeskKey, heartbeatMs: 250);
+        var d = await desk.LoginAsync(DeskKey, heartbeatMs: 20_000);
         Assert.That(d.Roles, Is.EqualTo(SessionRoles.Trader));
         Assert.That(d.Accounts, Is.EqualTo(new[] { Alice, Bob }));
-        Assert.That(d.HeartbeatMs, Is.EqualTo(250));
+        Assert.That(d.HeartbeatMs, Is.EqualTo(20_000));
 
         await using var admin = await _server.ConnectAsync();
         var m = await admin.LoginAsync(AdminKey, heartbeatMs: 50);
@@ -49,9 +49,10 @@ public class LoginTests
         {
             Assert.That(c.Frames()[0].Type, Is.EqualTo(MessageType.LoginAccepted), "LoginAccepted is the server's first frame");
             Assert.That(c.Frames()[0].Sequence, Is.EqualTo(1u));
-            Assert.That(c.RemoteClosed, Is.False);
             Assert.That(c.Violation, Is.Null);
         }
+        // (the admin session, silent with a 100 ms heartbeat, may be closed by now: HeartbeatTests covers that)
+        Assert.That(alice.RemoteClosed || desk.RemoteClosed || feed.RemoteClosed, Is.False);
     }
 
     [TestCase("no-such-key")]
