@@ -38,6 +38,7 @@ public sealed class GatewayServer : IAsyncDisposable, IEngineGauges
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptTask;
     private readonly Task _timerTask;
+    private readonly long _eventsAtStart;
     private int _busyReaders;
     private int _stopped;
 
@@ -75,6 +76,7 @@ public sealed class GatewayServer : IAsyncDisposable, IEngineGauges
             _pipeline = new EnginePipeline<SessionPublisher>(pipelineOptions, _publisher);
         }
         Metrics = new EngineMetrics(this);
+        _eventsAtStart = _pipeline.Logic.EventsEmitted; // recovery's events never enter the output ring
         _pipeline.Start();
         if (RecoveredSequence == 0 && setup != null)
         {
@@ -207,10 +209,19 @@ public sealed class GatewayServer : IAsyncDisposable, IEngineGauges
         if (session.LoggedIn) Metrics?.SessionClosed();
     }
 
+    /// <summary>Waits until every event of input <paramref name="sequence"/> (and of the commands before it) was handed to the sessions.</summary>
     internal async Task WaitReleasedAsync(long sequence, TimeSpan timeout)
     {
+        // an event of a later command was handed out: events come in order, so all of this command's were too
+        if (sequence < 0 || _publisher.Released > sequence) return;
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (_publisher.Released < sequence && Environment.TickCount64 < deadline) await Task.Delay(1);
+        // once the logic thread has finished the batch holding the command, all of its events are in the output ring
+        while (_pipeline.ProcessedSequence < sequence && Environment.TickCount64 < deadline) await Task.Delay(1);
+        // the logic counts each event as it creates it, before it publishes its processed sequence (read above), so the
+        // count covers the command's last event (it may cover later commands' too: that only waits a little longer);
+        // Released alone is not enough: a command with more events than the logic's buffer leaves it in several flushes
+        var lastEvent = _pipeline.Logic.EventsEmitted - _eventsAtStart - 1;
+        while (_publisher.ReleasedOutput < lastEvent && Environment.TickCount64 < deadline) await Task.Delay(1);
     }
 
     private async Task AcceptLoopAsync()

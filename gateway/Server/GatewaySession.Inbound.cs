@@ -35,7 +35,15 @@ internal sealed partial class GatewaySession
                 Logout();
                 return;
             }
-            if (outcome == ReadOutcome.Close || result.IsCompleted) return;
+            if (outcome == ReadOutcome.Close || result.IsCompleted)
+            {
+                // a refused frame or the peer's end of stream ends the session, but the requests already handed to the
+                // engine are answered first: each accepted request gets its response
+                await _server.WaitReleasedAsync(_lastPublished, TimeSpan.FromSeconds(5));
+                var e = _closingError;
+                if (e.Code != RejectCode.None) SendError(e.Code, e.RefType, e.RefSequence, e.RequestId, closing: true);
+                return;
+            }
         }
     }
 
@@ -59,14 +67,12 @@ internal sealed partial class GatewaySession
             {
                 Publish(count);
                 var code = status == FrameStatus.BadVersion ? RejectCode.UnsupportedVersion : RejectCode.MalformedFrame;
-                SendError(code, header.Type, header.Sequence, 0, closing: true);
-                return ReadOutcome.Close;
+                return CloseWith(code, header.Type, header.Sequence, 0);
             }
             if (header.Sequence != _inSequence + 1)
             {
                 Publish(count);
-                SendError(RejectCode.MalformedFrame, header.Type, header.Sequence, 0, closing: true);
-                return ReadOutcome.Close;
+                return CloseWith(RejectCode.MalformedFrame, header.Type, header.Sequence, 0);
             }
             _inSequence = header.Sequence;
             switch (header.Type)
@@ -78,19 +84,15 @@ internal sealed partial class GatewaySession
                 case MessageType.Heartbeat:
                     if (!LoggedIn || body.Length != HeartbeatMessage.Size)
                     {
-                        SendError(LoggedIn ? RejectCode.MalformedFrame : RejectCode.NotLoggedIn, header.Type, header.Sequence, 0, closing: true);
-                        return ReadOutcome.Close;
+                        Publish(count);
+                        return CloseWith(LoggedIn ? RejectCode.MalformedFrame : RejectCode.NotLoggedIn, header.Type, header.Sequence, 0);
                     }
                     continue;
-                case MessageType.Logout:
+                case MessageType.Logout when LoggedIn: // before login it is "any other frame": NotLoggedIn below
                     Publish(count);
                     return ReadOutcome.Logout;
             }
-            if (!LoggedIn)
-            {
-                SendError(RejectCode.NotLoggedIn, header.Type, header.Sequence, 0, closing: true);
-                return ReadOutcome.Close;
-            }
+            if (!LoggedIn) return CloseWith(RejectCode.NotLoggedIn, header.Type, header.Sequence, 0);
             ref var command = ref _batch[count];
             command = default;
             switch (RequestDecoder.TryDecode(header.Type, body, ref command))
@@ -100,8 +102,7 @@ internal sealed partial class GatewaySession
                     continue;
                 case DecodeStatus.BadLength:
                     Publish(count);
-                    SendError(RejectCode.MalformedFrame, header.Type, header.Sequence, RequestDecoder.RequestIdOf(body), closing: true);
-                    return ReadOutcome.Close;
+                    return CloseWith(RejectCode.MalformedFrame, header.Type, header.Sequence, RequestDecoder.RequestIdOf(body));
             }
             if (!IsAllowed(ref command))
             {
@@ -118,6 +119,13 @@ internal sealed partial class GatewaySession
         }
         Publish(count);
         return ReadOutcome.Continue;
+    }
+
+    /// <summary>Ends the read loop with a closing error, sent once the requests already published are answered.</summary>
+    private ReadOutcome CloseWith(RejectCode code, MessageType refType, uint refSequence, long requestId)
+    {
+        _closingError = new ErrorMessage(code, refType, closing: true, refSequence, requestId);
+        return ReadOutcome.Close;
     }
 
     /// <summary>Claims <paramref name="count"/> ring slots at once, copies the batch in and publishes the range.</summary>

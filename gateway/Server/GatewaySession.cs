@@ -39,6 +39,7 @@ internal sealed partial class GatewaySession
     private long _lastSentMs;
     private long _closingSinceMs;
     private long _lastPublished = -1;
+    private ErrorMessage _closingError;
 
     public GatewaySession(GatewayServer server, Socket socket)
     {
@@ -89,11 +90,40 @@ internal sealed partial class GatewaySession
         }
         finally
         {
+            // a stopping server sends the results of what it received, then Unavailable, and closes the session itself
+            while (_server.Stopping && IsOpen) await Task.Delay(1);
             CloseAfterFlush();
             await sending;
             _input.Complete();
-            _socket.Dispose();
+            if (Volatile.Read(ref _state) == Closed) _socket.Dispose(); // aborted: nothing worth delivering
+            else _ = LingerAsync();
             _server.OnSessionEnded(this);
+        }
+    }
+
+    /// <summary>Closes gracefully: drops what the peer still sends until it closes, then releases the socket.</summary>
+    /// <remarks>
+    /// Closing a socket with unread input resets the connection, and a reset makes the peer's system discard what it had
+    /// received but not yet read: the last results and the closing error. The peer has our end of stream already (the
+    /// send loop shut down sending); it is given the closing grace to close its side. Runs detached from the session.
+    /// </remarks>
+    private async Task LingerAsync()
+    {
+        var buffer = new byte[1024];
+        using var grace = new CancellationTokenSource(ClosingGraceMs);
+        try
+        {
+            while (await _socket.ReceiveAsync(buffer, SocketFlags.None, grace.Token) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // the grace ran out, or the peer reset
+        }
+        finally
+        {
+            _socket.Dispose();
         }
     }
 
@@ -257,7 +287,7 @@ internal sealed partial class GatewaySession
             await _output.Reader.CompleteAsync();
             try
             {
-                _socket.Shutdown(SocketShutdown.Both);
+                _socket.Shutdown(SocketShutdown.Send); // end of stream after what was sent; the input is drained on close
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

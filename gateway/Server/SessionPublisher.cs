@@ -16,9 +16,14 @@ internal sealed class SessionPublisher(SessionRegistry sessions, GatewayServer s
     private int _dirtyCount;
     private long _now;
     private long _released = -1;
+    private long _releasedOutput = -1;
 
     /// <summary>The input sequence of the last event handed to sessions.</summary>
+    /// <remarks>Events of that command may still follow (the logic flushes a full event buffer mid-command).</remarks>
     public long Released => Volatile.Read(ref _released);
+
+    /// <summary>The output-ring sequence of the last event handed to sessions (the ring numbers events from 0 at start).</summary>
+    public long ReleasedOutput => Volatile.Read(ref _releasedOutput);
 
     public void OnEvent(ref OutputEvent data, long sequence, bool endOfBatch)
     {
@@ -47,6 +52,7 @@ internal sealed class SessionPublisher(SessionRegistry sessions, GatewayServer s
             _dirtyCount = 0;
             _now = 0;
             Volatile.Write(ref _released, data.InputSequence);
+            Volatile.Write(ref _releasedOutput, sequence);
         }
     }
 
