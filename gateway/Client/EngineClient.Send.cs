@@ -1,3 +1,4 @@
+using Engine.Gateway.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using Engine.Gateway.Protocol;

@@ -227,6 +227,9 @@ public sealed class GatewayTcpTest : ILoadTest
             while (Volatile.Read(ref acked) < total)
                 if (connection.ReadFrame(out var e) == MessageType.Event && e.Type is EventType.Accepted or EventType.Rejected) Volatile.Write(ref acked, acked + 1);
         }) { Name = "receiver" };
+        using var sampler = new AllocationSampler();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var gen0Before = GC.CollectionCount(0);
         var start = Stopwatch.GetTimestamp();
         receiver.Start();
         var sent = 0;
@@ -246,6 +249,10 @@ public sealed class GatewayTcpTest : ILoadTest
         var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
         var rate = total / seconds;
         Console.WriteLine($"{total:N0} orders acknowledged in {seconds:F2} s: {rate:N0} orders/s (goal ≥ 1,000,000) {(rate >= 1_000_000 ? "met" : "NOT met")}");
+        // the bench client allocates nothing per order, so this is the server's allocation while it ran
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Console.WriteLine($"whole process during the run: {allocated:N0} B allocated ({allocated / (double)total:F1} B per order), {GC.CollectionCount(0) - gen0Before} gen0 collections");
+        foreach (var (type, bytes) in sampler.Top(5)) Console.WriteLine($"  sampled allocations: {bytes,14:N0} B  {type}");
         Console.WriteLine();
         return true;
     }

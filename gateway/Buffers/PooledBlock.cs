@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Engine.Gateway.Client;
+namespace Engine.Gateway.Buffers;
 
 /// <summary>One block of a <see cref="BlockMemoryPool"/>; disposing it gives it back.</summary>
 internal sealed class PooledBlock : IMemoryOwner<byte>

@@ -1,8 +1,8 @@
 using System.Buffers;
 
-namespace Engine.Gateway.Client;
+namespace Engine.Gateway.Buffers;
 
-/// <summary>Fixed-size blocks for the send pipe, kept for reuse by this connection alone.</summary>
+/// <summary>Fixed-size blocks for the send pipe, kept for reuse by one connection alone (client send pipe, server session pipes).</summary>
 /// <remarks>
 /// Why not the shared array pool (the pipe's default): in the common case it would do (the allocation test passes with
 /// it too), but it keeps a bounded number of arrays per size and core (32 by default), silently drops returns beyond that,
@@ -10,7 +10,7 @@ namespace Engine.Gateway.Client;
 /// that bound, or a collection, makes later sends allocate again. Here a block and its owner object are allocated once,
 /// when the pipe first needs that many, and cycle through a stack after that, so a steady stream of <c>TrySend</c> calls
 /// allocates nothing. Blocks are never trimmed; the high-water mark is bounded by what the connection buffers
-/// (<see cref="EngineClientOptions.SendBufferLimit"/> plus unflushed writes) and freed with the connection.
+/// (<see cref="Client.EngineClientOptions.SendBufferLimit"/> plus unflushed writes) and freed with the connection.
 /// </remarks>
 internal sealed class BlockMemoryPool : MemoryPool<byte>
 {
