@@ -4,7 +4,7 @@ using Engine.LoadTest.Support;
 using Engine.LoadTest.Throughput;
 
 // dotnet run -c Release --project perf/Engine.LoadTest -- <test> [options]
-ILoadTest[] tests = [new LogicThreadMixTest(), new MarkTickLatencyTest(), new ShockLiquidationTest(), new GatewayTcpTest()];
+ILoadTest[] tests = [new LogicThreadMixTest(), new MarkTickLatencyTest(), new ShockLiquidationTest(), new GatewayTcpTest(), new TransportComparisonTest()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

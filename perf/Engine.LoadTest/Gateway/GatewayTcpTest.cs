@@ -34,6 +34,7 @@ namespace Engine.LoadTest.Gateway;
 /// </remarks>
 public sealed class GatewayTcpTest : ILoadTest
 {
+    private const long HighestNanos = 60_000_000_000; // histograms in ns up to 60 s: a stall on a loaded machine must not overflow them
     private const int BenchAccounts = 100;
     private const int FirstBenchAccount = 100;
     private const int RequestBytes = FrameHeader.Size + PlaceOrderMessage.Size;
@@ -112,7 +113,7 @@ public sealed class GatewayTcpTest : ILoadTest
         var count = quick ? 5_000 : 50_000;
         var warmup = quick ? 2_000 : 10_000;
         Console.WriteLine($"── round trip, one order outstanding ({count:N0} measured after {warmup:N0} warm-up) ──");
-        var raw = new LongHistogram(TimeSpan.TicksPerSecond * 10, 3);
+        var raw = new LongHistogram(HighestNanos, 3);
         using (var pingPong = new PingPongServer(RequestBytes, ResponseBytes))
         using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true })
         {
@@ -128,7 +129,7 @@ public sealed class GatewayTcpTest : ILoadTest
                 if (i >= warmup) raw.RecordValue(Nanos(Stopwatch.GetTimestamp() - t0));
             }
         }
-        var engine = new LongHistogram(TimeSpan.TicksPerSecond * 10, 3);
+        var engine = new LongHistogram(HighestNanos, 3);
         GcReport gc;
         using (var connection = new BenchConnection(port, "bench-key-0"))
         {
@@ -164,7 +165,7 @@ public sealed class GatewayTcpTest : ILoadTest
         {
             var total = (int)(rate * seconds);
             var intended = new long[total];
-            var histogram = new LongHistogram(TimeSpan.TicksPerSecond * 60, 3);
+            var histogram = new LongHistogram(HighestNanos, 3);
             var firstId = nextId;
             nextId += total;
             var warm = total / 5;
@@ -307,7 +308,7 @@ public sealed class GatewayTcpTest : ILoadTest
         for (var c = 0; c < clients; c++)
         {
             var client = c;
-            histograms[c] = new LongHistogram(TimeSpan.TicksPerSecond * 60, 3);
+            histograms[c] = new LongHistogram(HighestNanos, 3);
             threads[c] = new Thread(() =>
             {
                 var connection = connections[client];
@@ -326,7 +327,7 @@ public sealed class GatewayTcpTest : ILoadTest
         foreach (var t in threads) t.Start();
         foreach (var t in threads) t.Join();
         var elapsed = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
-        var all = new LongHistogram(TimeSpan.TicksPerSecond * 60, 3);
+        var all = new LongHistogram(HighestNanos, 3);
         foreach (var h in histograms) all.Add(h);
         foreach (var connection in connections) connection.Dispose();
         Console.WriteLine($"{counts.Sum():N0} round trips in {elapsed:F2} s: {counts.Sum() / elapsed:N0} orders/s; slowest client {counts.Min():N0}, fastest {counts.Max():N0}");
