@@ -98,6 +98,35 @@ public class SnapshotTests
     }
 
     [Test]
+    public void ShouldSetAsideASnapshotAheadOfTheJournalAndRecoverFromTheJournal()
+    {
+        // the logic writes a snapshot without waiting for the journal beside it: a crash can leave one of commands never journaled
+        var stream = Stream()[..3_000];
+        using var dir = new JournalDirectory();
+        dir.WriteAll(stream[..1_000], batchSize: 50);
+        var ahead = new ExchangeLogic(new EngineConfig(), NullEventSink.Instance) { Snapshots = new SnapshotStore(dir.Path) };
+        RunFrom(ahead, stream[..1_500], 0);
+        var snapshot = Cmd.Snapshot();
+        ahead.Process(ref snapshot, 1_500);
+        Assert.That(File.Exists(Path.Combine(dir.Path, SnapshotStore.FileName(1_500))), Is.True);
+
+        var log = new List<string>();
+        var first = EngineRecovery.Recover(dir.Path, new EngineConfig(), log.Add);
+        var journalOnly = RunFrom(new ExchangeLogic(new EngineConfig(), NullEventSink.Instance), stream[..1_000], 0);
+        Assert.That(first.NextSequence, Is.EqualTo(1_000), "recovery continues where the journal ends, not after the snapshot");
+        Assert.That(first.Logic.StateHash(), Is.EqualTo(journalOnly.StateHash()), "the state is the journal's");
+        Assert.That(log, Has.Some.Contains("ahead of the journal"));
+        Assert.That(Directory.GetFiles(dir.Path, "snapshot-*.snap"), Is.Empty, "the snapshot is set aside");
+
+        // the journal goes on from there (other commands than the lost ones could come now) and recovers again, whole
+        using (var writer = new JournalWriter(dir.Options()))
+            JournalDirectory.Write(writer, stream[1_000..], batchSize: 50, firstSequence: 1_000);
+        var second = EngineRecovery.Recover(dir.Path, new EngineConfig());
+        Assert.That(second.NextSequence, Is.EqualTo(stream.Length));
+        Assert.That(second.Logic.StateHash(), Is.EqualTo(RunFrom(new ExchangeLogic(new EngineConfig(), NullEventSink.Instance), stream, 0).StateHash()));
+    }
+
+    [Test]
     public void ShouldDeleteCoveredSegmentsOnlyWhenRetentionSaysSo()
     {
         using var dir = new JournalDirectory();
