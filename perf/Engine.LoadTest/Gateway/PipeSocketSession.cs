@@ -1,3 +1,4 @@
+using Engine.Gateway.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 
@@ -28,8 +29,8 @@ public sealed class PipeSocketSession
     {
         _socket = socket;
         _input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false),
-            new StreamPipeReaderOptions(pool: new BenchBlockPool(InputBlockSize), bufferSize: InputBlockSize, minimumReadSize: 4096));
-        _output = new Pipe(new PipeOptions(new BenchBlockPool(OutputBlockSize), readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0,
+            new StreamPipeReaderOptions(pool: new BlockMemoryPool(InputBlockSize), bufferSize: InputBlockSize, minimumReadSize: 4096));
+        _output = new Pipe(new PipeOptions(new BlockMemoryPool(OutputBlockSize), readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0,
             resumeWriterThreshold: 0, minimumSegmentSize: OutputBlockSize, useSynchronizationContext: false));
     }
 
