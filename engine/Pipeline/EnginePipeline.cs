@@ -16,8 +16,22 @@ public sealed class PipelineOptions
     public Func<IWaitStrategy> InputWait { get; init; } = () => new SleepingWaitStrategy();
     /// <summary>Wait strategy of the publisher thread.</summary>
     public Func<IWaitStrategy> OutputWait { get; init; } = () => new SleepingWaitStrategy();
+    /// <summary>Where the journal runs; see <see cref="PipelineLayout"/>.</summary>
+    public PipelineLayout Layout { get; init; } = PipelineLayout.JournalThenPublish;
     /// <summary>Business-logic capacities.</summary>
     public EngineConfig Engine { get; init; } = new();
+}
+
+/// <summary>Thread layouts of a journaled pipeline.</summary>
+public enum PipelineLayout
+{
+    /// <summary>Two hot threads: the logic, and one thread that journals the commands behind each batch of results
+    /// and then publishes them (no durability gate to wait on). The default: on 2 cores a third hot thread thrashes.</summary>
+    JournalThenPublish = 0,
+
+    /// <summary>Three threads: the journal beside the logic on the input ring, and a publisher that waits at a
+    /// durability gate. Lower latency only when every stage has a core of its own.</summary>
+    ParallelJournal = 1,
 }
 
 /// <summary>
@@ -42,6 +56,8 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     private readonly ValueBatchEventProcessor<Command, LogicHandler> _logicProcessor;
     private readonly ValueBatchEventProcessor<OutputEvent, TPublisher>? _publisher;
     private readonly ValueBatchEventProcessor<OutputEvent, DurabilityGate<TPublisher>>? _gatedPublisher;
+    private readonly ValueBatchEventProcessor<OutputEvent, JournalingPublisher<TPublisher>>? _journalingPublisher;
+    private readonly Sequence? _journaledBehind;
     private readonly ValueBatchEventProcessor<Command, ICommandJournal>? _journalProcessor;
     private readonly ICommandJournal? _journal;
     private volatile bool _stopping;
@@ -70,7 +86,16 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
         handler.Logic = Logic;
         _logicProcessor = ValueBatchEventProcessor.Create(_input, _input.NewBarrier(), handler);
         _input.AddGatingSequences(_logicProcessor.Sequence);
-        if (journal != null)
+        if (journal != null && options.Layout == PipelineLayout.JournalThenPublish)
+        {
+            _journal = journal;
+            var stage = new JournalingPublisher<TPublisher>(_input, _logicProcessor.Sequence, journal, publisher, JournalBatchLimit);
+            _journaledBehind = stage.Journaled;
+            _input.AddGatingSequences(stage.Journaled);
+            _journalingPublisher = ValueBatchEventProcessor.Create(_output, _output.NewBarrier(), stage);
+            _output.AddGatingSequences(_journalingPublisher.Sequence);
+        }
+        else if (journal != null)
         {
             _journal = journal;
             _journalProcessor = new ValueBatchEventProcessor<Command, ICommandJournal>(_input, _input.NewBarrier(), journal);
@@ -86,7 +111,12 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
         }
     }
 
-    private Sequence PublisherSequence => _publisher?.Sequence ?? _gatedPublisher!.Sequence;
+    /// <summary>Commands the two-thread layout journals per batch at most (the journal writer may cut smaller ones).</summary>
+    private const int JournalBatchLimit = 4096;
+
+    private Sequence PublisherSequence => (_publisher?.Sequence ?? _gatedPublisher?.Sequence ?? _journalingPublisher!.Sequence);
+
+    private Sequence? JournalSequence => _journalProcessor?.Sequence ?? _journaledBehind;
 
     /// <summary>Sequence of the last command the journal made durable (-1 without a journal).</summary>
     public long DurableSequence => _journal?.Durable.Value ?? -1;
@@ -103,7 +133,8 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     /// <summary>Starts the logic and publisher threads.</summary>
     public void Start()
     {
-        _publisherTask = _publisher?.Start("engine-publisher") ?? _gatedPublisher!.Start("engine-publisher");
+        _publisherTask = _publisher?.Start("engine-publisher") ?? _gatedPublisher?.Start("engine-publisher")
+            ?? _journalingPublisher!.Start("engine-journal-publisher");
         _journalTask = _journalProcessor?.Start("engine-journal");
         _logicTask = _logicProcessor.Start("engine-logic");
     }
@@ -124,7 +155,7 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var spinner = new SpinWait();
         while (_logicProcessor.Sequence.Value < _input.Cursor || PublisherSequence.Value < _output.Cursor
-               || (_journalProcessor != null && _journalProcessor.Sequence.Value < _input.Cursor))
+               || (JournalSequence != null && JournalSequence.Value < _input.Cursor))
         {
             ThrowIfFaulted();
             if (Environment.TickCount64 > deadline) return false;
@@ -142,8 +173,9 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
         _logicTask?.Wait(timeout);
         _journalProcessor?.Halt();
         _journalTask?.Wait(timeout);
-        if (_publisher != null) _publisher.Halt();
-        else _gatedPublisher!.Halt();
+        _publisher?.Halt();
+        _gatedPublisher?.Halt();
+        _journalingPublisher?.Halt();
         WaitQuietly(_publisherTask, timeout);
         if (drained) ThrowIfFaulted();
     }
@@ -162,7 +194,8 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
 
     private void ThrowIfFaulted()
     {
-        var fault = _logicProcessor.Fault ?? _publisher?.Fault ?? _gatedPublisher?.Fault ?? _journalProcessor?.Fault ?? _journal?.Fault;
+        var fault = _logicProcessor.Fault ?? _publisher?.Fault ?? _gatedPublisher?.Fault ?? _journalingPublisher?.Fault
+            ?? _journalProcessor?.Fault ?? _journal?.Fault;
         if (fault != null) throw new InvalidOperationException("an engine stage failed", fault);
     }
 

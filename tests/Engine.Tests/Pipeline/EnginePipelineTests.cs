@@ -59,7 +59,12 @@ public class EnginePipelineTests
     {
         var journal = new ControlledJournal();
         var publisher = new CountingPublisher();
-        var options = new PipelineOptions { InputWait = () => new BlockingWaitStrategy(), OutputWait = () => new BlockingWaitStrategy() };
+        var options = new PipelineOptions
+        {
+            InputWait = () => new BlockingWaitStrategy(),
+            OutputWait = () => new BlockingWaitStrategy(),
+            Layout = PipelineLayout.ParallelJournal, // the gate: the test holds durability back while the journal has seen everything
+        };
         var pipeline = new EnginePipeline<CountingPublisher>(options, publisher, journal);
         pipeline.Start();
         for (var a = 1; a <= 10; a++) pipeline.Submit(Cmd.CreateAccount(a)); // sequences 0..9, one event each
@@ -73,6 +78,97 @@ public class EnginePipelineTests
         Assert.That(pipeline.Drain(_timeout), Is.True);
         Assert.That(publisher.Count, Is.EqualTo(10));
         pipeline.Stop(_timeout);
+    }
+
+    /// <summary>A journal that is durable when its end-of-batch call returns, like the real writer, and records what it got.</summary>
+    private sealed class RecordingJournal(int failAtSequence = int.MaxValue) : ICommandJournal
+    {
+        public readonly List<long> Sequences = [];
+        public int Batches;
+        private long _pending = -1;
+
+        public Sequence Durable { get; } = new();
+
+        public Exception? Fault { get; private set; }
+
+        public void OnEvent(ref Command data, long sequence, bool endOfBatch)
+        {
+            if (Fault != null) return;
+            if (sequence == failAtSequence)
+            {
+                Fault = new IOException("disk full on purpose");
+                return;
+            }
+            Sequences.Add(sequence);
+            _pending = sequence;
+            if (!endOfBatch) return;
+            Batches++;
+            Durable.SetValue(_pending);
+        }
+    }
+
+    /// <summary>Checks, for every event it is handed, that the journal is durable up to the event's input.</summary>
+    private sealed class DurabilityCheckingPublisher(RecordingJournal journal) : IValueEventHandler<OutputEvent>
+    {
+        public long Count;
+        public long Violations;
+        public long LastInputSequence = -1;
+
+        public void OnEvent(ref OutputEvent data, long sequence, bool endOfBatch)
+        {
+            if (journal.Durable.Value < data.InputSequence) Violations++;
+            LastInputSequence = data.InputSequence;
+            Volatile.Write(ref Count, Count + 1);
+        }
+    }
+
+    [TestCase(PipelineLayout.JournalThenPublish)]
+    [TestCase(PipelineLayout.ParallelJournal)]
+    public void ShouldJournalEveryCommandOnceInOrderAndReleaseNothingBeforeItIsDurable(PipelineLayout layout)
+    {
+        var commands = All(11, 30_000);
+        var reference = new ExchangeLogic(new EngineConfig(), new NullSink());
+        for (var i = 0; i < commands.Length; i++) reference.Process(ref commands[i], i);
+        reference.FlushEvents();
+
+        var journal = new RecordingJournal();
+        var publisher = new DurabilityCheckingPublisher(journal);
+        var options = new PipelineOptions
+        {
+            InputRingSize = 512, // producers must wait for the journal behind the logic many times over
+            OutputRingSize = 2048,
+            InputWait = () => new BlockingWaitStrategy(),
+            OutputWait = () => new BlockingWaitStrategy(),
+            Layout = layout,
+        };
+        var pipeline = new EnginePipeline<DurabilityCheckingPublisher>(options, publisher, journal);
+        pipeline.Start();
+        foreach (var c in commands) pipeline.Submit(c);
+        Assert.That(pipeline.Drain(_timeout), Is.True, "drained");
+        pipeline.Stop(_timeout);
+
+        Assert.That(journal.Sequences, Is.EqualTo(Enumerable.Range(0, commands.Length).Select(i => (long)i)), "each command journaled once, in order");
+        Assert.That(publisher.Violations, Is.Zero, "no event released before its command was durable");
+        Assert.That(publisher.LastInputSequence, Is.EqualTo(commands.Length - 1));
+        Assert.That(journal.Batches, Is.LessThan(commands.Length), "the journal writes batches, not one command at a time");
+        Assert.That(pipeline.Logic.StateHash(), Is.EqualTo(reference.StateHash()));
+        Assert.That(pipeline.Logic.EventHash, Is.EqualTo(reference.EventHash));
+    }
+
+    [Test]
+    public void ShouldReleaseNothingAfterTheJournalFailsAndReportTheFault()
+    {
+        var journal = new RecordingJournal(failAtSequence: 100);
+        var publisher = new DurabilityCheckingPublisher(journal);
+        var options = new PipelineOptions { InputWait = () => new BlockingWaitStrategy(), OutputWait = () => new BlockingWaitStrategy() };
+        var pipeline = new EnginePipeline<DurabilityCheckingPublisher>(options, publisher, journal);
+        pipeline.Start();
+        for (var a = 1; a <= 300; a++) pipeline.Submit(Cmd.CreateAccount(a));
+
+        var ex = Assert.Throws<InvalidOperationException>(() => pipeline.Drain(_timeout));
+        Assert.That(ex!.ToString(), Does.Contain("on purpose"));
+        Assert.That(publisher.LastInputSequence, Is.LessThan(100), "no result of a command at or after the failure was released");
+        Assert.That(publisher.Violations, Is.Zero);
     }
 
     [Test]
