@@ -110,6 +110,9 @@ public sealed class LatencySeries
             Gen1 = gc.Gen1,
             Gen2 = gc.Gen2,
         };
+        // HdrHistogram throws on the percentiles of an empty histogram; an empty series (a run that measured nothing)
+        // has no percentiles and no distribution, and the writers show it as such
+        if (histogram.TotalCount == 0) return series;
         foreach (var p in StandardPercentiles) series.PercentilesNs[Key(p)] = histogram.GetValueAtPercentile(p);
         series.PercentilesNs["max"] = histogram.GetMaxValue();
         foreach (var v in histogram.Percentiles(5))
