@@ -1,10 +1,11 @@
+using Engine.LoadTest.Bench;
 using Engine.LoadTest.Gateway;
 using Engine.LoadTest.Risk;
 using Engine.LoadTest.Support;
 using Engine.LoadTest.Throughput;
 
 // dotnet run -c Release --project perf/Engine.LoadTest -- <test> [options]
-ILoadTest[] tests = [new LogicThreadMixTest(), new MarkTickLatencyTest(), new ShockLiquidationTest(), new GatewayTcpTest(), new TransportComparisonTest()];
+ILoadTest[] tests = [new LogicThreadMixTest(), new MarkTickLatencyTest(), new ShockLiquidationTest(), new GatewayTcpTest(), new TransportComparisonTest(), new BenchTest()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -42,6 +43,6 @@ return test.Run(options);
 
 void Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project perf/Engine.LoadTest -- <test> [--commands N] [--warmup N] [--runs N] [--seed N] [--positions N] [--ticks N] [--scenario ID] [--quick]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project perf/Engine.LoadTest -- <test> [--commands N] [--warmup N] [--runs N] [--seed N] [--positions N] [--ticks N] [--scenario ID] [--quick] [--wait W] [--durability D] [--out DIR]");
     foreach (var t in tests) Console.Error.WriteLine($"  {t.Name,-10} {t.Description} (needs {t.RequiredProcessorCount} core)");
 }

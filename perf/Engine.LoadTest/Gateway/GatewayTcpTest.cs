@@ -7,6 +7,8 @@ using Engine.Gateway.Client;
 using Engine.Gateway.Protocol;
 using Engine.Gateway.Server;
 using Engine.Gateway.Server.Configuration;
+using Engine.LoadTest.Bench;
+using Engine.LoadTest.Bench.Report;
 using Engine.LoadTest.Support;
 using Engine.Ring;
 using HdrHistogram;
@@ -75,6 +77,30 @@ public sealed class GatewayTcpTest : ILoadTest
         return ok ? 0 : 1;
     }
 
+    /// <summary>The harness's <c>tcp</c> suite: round trip vs raw ping-pong, exchange-core's rates open loop, one client pipelining.</summary>
+    public static void RunBench(BenchReport report, LoadTestOptions options)
+    {
+        report.Configuration["server"] = "in process, loopback TCP, rings 64K in / 128K out, journal in a temporary directory";
+        report.Configuration["wait strategy"] = options.Wait;
+        report.Configuration["durability"] = options.Durability;
+        report.Configuration["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        report.Configuration["orders"] = "IOC buys below an empty ask side: Accepted then Canceled, no state left behind";
+        report.Configuration["rates"] = "open loop from one connection, latency from each order's intended send time to its Accepted (coordinated omission corrected), first 20% unrecorded";
+        var directory = Path.Combine(Path.GetTempPath(), $"engine-tcp-bench-{Environment.ProcessId}");
+        var server = StartServer(options, directory);
+        try
+        {
+            RoundTrip(server.Port, options.Quick, report);
+            FixedRates(server.Port, options.Quick, OpenLoop.Rates, report);
+            Pipeline(server.Port, options.Quick, report);
+        }
+        finally
+        {
+            server.StopAsync().GetAwaiter().GetResult();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static GatewayServer StartServer(LoadTestOptions options, string directory)
     {
         var config = ServerConfiguration.LoadDefault();
@@ -108,7 +134,7 @@ public sealed class GatewayTcpTest : ILoadTest
         return server;
     }
 
-    private static bool RoundTrip(int port, bool quick)
+    private static bool RoundTrip(int port, bool quick, BenchReport? report = null)
     {
         var count = quick ? 5_000 : 50_000;
         var warmup = quick ? 2_000 : 10_000;
@@ -149,14 +175,22 @@ public sealed class GatewayTcpTest : ILoadTest
         Print("gateway place→ack", engine);
         var ratio = (double)engine.GetValueAtPercentile(50) / raw.GetValueAtPercentile(50);
         Console.WriteLine($"p50 ratio gateway / raw: {ratio:F2}× (goal ≤ 1.3×) {(ratio <= 1.3 ? "met" : "NOT met")}; client thread {gc}");
+        if (report != null)
+        {
+            report.Series.Add(LatencySeries.From("raw socket ping-pong (baseline)", "tcp-raw", raw, 0, 0, false, default));
+            report.Series.Add(LatencySeries.From("gateway place→ack, closed loop", "tcp", engine, 0, 0, false, gc));
+            report.Figures.Add(new Figure("TCP round trip p50, gateway / raw ping-pong", ratio, "ratio", "≤ 1.3", ratio <= 1.3));
+            report.Figures.Add(new Figure("TCP round trip p50, gateway", engine.GetValueAtPercentile(50), "ns"));
+            report.Figures.Add(new Figure("TCP round trip p50, raw ping-pong", raw.GetValueAtPercentile(50), "ns"));
+        }
         Console.WriteLine();
         return true;
     }
 
-    private static bool FixedRates(int port, bool quick)
+    private static bool FixedRates(int port, bool quick, long[]? benchRates = null, BenchReport? report = null)
     {
-        int[] rates = quick ? [10_000, 50_000] : [10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
-        var seconds = quick ? 0.5 : 3.0;
+        long[] rates = benchRates ?? (quick ? [10_000, 50_000] : [10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000]);
+        var seconds = report != null ? (quick ? 0.25 : 2.0) : quick ? 0.5 : 3.0;
         Console.WriteLine($"── open loop at fixed rates, {seconds} s each, latency from the intended send time (coordinated omission corrected) ──");
         Console.WriteLine("rate/s       achieved/s        p50        p90        p99      p99.9     p99.99        max");
         using var connection = new BenchConnection(port, "bench-key-1");
@@ -180,6 +214,7 @@ public sealed class GatewayTcpTest : ILoadTest
                     if (i >= warm) histogram.RecordValue(Math.Max(0, Nanos(Stopwatch.GetTimestamp() - Volatile.Read(ref intended[i]))));
                 }
             }) { Name = "receiver" };
+            var gen = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             receiver.Start();
             var interval = Stopwatch.Frequency / (double)rate;
             var start = Stopwatch.GetTimestamp();
@@ -205,7 +240,14 @@ public sealed class GatewayTcpTest : ILoadTest
             var elapsed = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
             var achieved = total / elapsed;
             Console.WriteLine($"{rate,10:N0} {achieved,12:N0} {Us(histogram, 50)} {Us(histogram, 90)} {Us(histogram, 99)} {Us(histogram, 99.9)} {Us(histogram, 99.99)} {Us(histogram.GetMaxValue())}");
-            if (achieved < rate * 0.9)
+            var saturated = report != null ? OpenLoop.IsSaturated(rate, achieved) : achieved < rate * 0.9;
+            if (report != null)
+            {
+                var gc = new GcReport(GC.CollectionCount(0) - gen.Item1, GC.CollectionCount(1) - gen.Item2, GC.CollectionCount(2) - gen.Item3, 0);
+                report.Series.Add(LatencySeries.From($"tcp {OpenLoop.RateLabel(rate)}/s", "tcp", histogram, rate, achieved, saturated, gc));
+                if (saturated) report.Flags.Add($"tcp {OpenLoop.RateLabel(rate)}/s: saturated ({achieved:N0}/s achieved); higher rates not run");
+            }
+            if (saturated)
             {
                 Console.WriteLine($"saturated: {achieved:N0} orders/s achieved at a target of {rate:N0}/s; higher rates skipped");
                 break;
@@ -216,7 +258,7 @@ public sealed class GatewayTcpTest : ILoadTest
         return true;
     }
 
-    private static bool Pipeline(int port, bool quick)
+    private static bool Pipeline(int port, bool quick, BenchReport? report = null)
     {
         var total = quick ? 200_000 : 2_000_000;
         const int inFlight = 20_000; // × 208 answer bytes stays under the server's 8 MiB slow-consumer limit
@@ -250,6 +292,7 @@ public sealed class GatewayTcpTest : ILoadTest
         var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
         var rate = total / seconds;
         Console.WriteLine($"{total:N0} orders acknowledged in {seconds:F2} s: {rate:N0} orders/s (goal ≥ 1,000,000) {(rate >= 1_000_000 ? "met" : "NOT met")}");
+        report?.Figures.Add(new Figure("TCP, one client pipelining IOC orders", rate, "orders/s", "≥ 1,000,000", rate >= 1_000_000));
         // the bench client allocates nothing per order, so this is the server's allocation while it ran
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Console.WriteLine($"whole process during the run: {allocated:N0} B allocated ({allocated / (double)total:F1} B per order), {GC.CollectionCount(0) - gen0Before} gen0 collections");

@@ -24,10 +24,16 @@ public sealed class LoadTestOptions
 
     /// <summary>TCP test: journal durability (none, flush, fsync).</summary>
     public string Durability { get; private set; } = "flush";
+    /// <summary>Bench: the pipeline's thread layout (two: journal then publish; three: journal beside the logic).</summary>
+    public string Layout { get; private set; } = "two";
+
+    /// <summary>Bench: the directory results are written to (null: perf/results of the repository).</summary>
+    public string? Out { get; private set; }
+
     /// <summary>TCP test: wait strategy of the engine's threads (blocking, sleeping, yielding, spin).</summary>
     public string Wait { get; private set; } = "blocking";
 
-    /// <summary>Parses <c>[--commands N] [--warmup N] [--runs N] [--seed N] [--positions N] [--ticks N] [--scenario ID] [--quick]</c>; throws on anything else.</summary>
+    /// <summary>Parses <c>[--commands N] [--warmup N] [--runs N] [--seed N] [--positions N] [--ticks N] [--scenario ID | ID] [--quick] [--wait W] [--durability D] [--out DIR]</c>; throws on anything else.</summary>
     public static LoadTestOptions Parse(ReadOnlySpan<string> args)
     {
         var o = new LoadTestOptions();
@@ -46,6 +52,9 @@ public sealed class LoadTestOptions
                 case "--scenario": o.Scenario = ParseText(args, ref i); break;
                 case "--durability": o.Durability = ParseText(args, ref i); break;
                 case "--wait": o.Wait = ParseText(args, ref i); break;
+                case "--layout": o.Layout = ParseText(args, ref i); break;
+                case "--out": o.Out = ParseText(args, ref i); break;
+                case var positional when !positional.StartsWith('-') && o.Scenario == null: o.Scenario = positional; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
