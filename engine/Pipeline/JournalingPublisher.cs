@@ -10,9 +10,9 @@ namespace Engine.Pipeline;
 /// result is released only once its command is durable.
 /// </summary>
 /// <remarks>
-/// <para>The journal runs behind the logic rather than beside it: it reads input slots the logic has already
-/// finished, so it never sees an unpublished slot, and its sequence gates the producers so no slot is overwritten
-/// before it is journaled. The gate of the three-thread layout is not needed: <see cref="ICommandJournal"/> makes a
+/// <para>The journal runs when results arrive rather than beside the logic: it then writes every command published so
+/// far (those behind the results and any after them, up to <c>maxBatch</c> per write), and its sequence gates the
+/// producers so no slot is overwritten before it is journaled. The gate of the three-thread layout is not needed: <see cref="ICommandJournal"/> makes a
 /// batch durable inside its end-of-batch call, on this thread.</para>
 /// <para>Every command produces at least one event (each request gets an answer), so the last event of a batch
 /// triggers the journaling of everything the logic finished before it. Commands finished after the last event are
@@ -29,7 +29,7 @@ internal sealed class JournalingPublisher<TPublisher> : IValueEventHandler<Outpu
     private long _journaled;
 
     /// <param name="input">The input ring.</param>
-    /// <param name="logic">The logic processor's sequence: every input up to it is published and processed.</param>
+    /// <param name="logic">The logic processor's sequence: every input up to it is published and processed (read on shutdown).</param>
     /// <param name="journal">The journal; durable when its end-of-batch call returns.</param>
     /// <param name="inner">The publisher's handler.</param>
     /// <param name="maxBatch">Commands per journal batch at most.</param>
@@ -66,7 +66,8 @@ internal sealed class JournalingPublisher<TPublisher> : IValueEventHandler<Outpu
 
     private void JournalUpTo(long needed)
     {
-        JournalTo(Math.Max(needed, _logic.Value));
+        // everything published so far, not only what the logic has finished: bigger batches, fewer writes
+        JournalTo(Math.Max(needed, _input.HighestPublished(_journaled + 1)));
         if (_journal.Durable.Value < needed)
             throw new InvalidOperationException("the journal failed; no further result is released", _journal.Fault);
     }

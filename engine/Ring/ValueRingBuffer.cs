@@ -199,6 +199,13 @@ public sealed class ValueRingBuffer<T>
     /// <returns><see langword="true"/> if a consumer could read it now.</returns>
     public bool IsAvailable(long sequence) => _sequencer.IsAvailable(sequence);
 
+    /// <summary>
+    /// The highest sequence such that every slot from <paramref name="lo"/> up to it is published, without waiting:
+    /// <c>lo - 1</c> when <paramref name="lo"/> itself is not published yet.
+    /// </summary>
+    /// <param name="lo">The first sequence to look at.</param>
+    public long HighestPublished(long lo) => _sequencer.GetHighestPublishedSequence(lo, _sequencer.Cursor);
+
     /// <summary>Claims the next slot (waiting while full) and returns a scope that publishes it when disposed.</summary>
     /// <returns>The scope; write through <see cref="UnpublishedEventScope.Event"/>.</returns>
     /// <remarks>

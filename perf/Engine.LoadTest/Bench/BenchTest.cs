@@ -91,7 +91,9 @@ public sealed class BenchTest : ILoadTest
         for (var run = 0; run < options.Runs; run++)
         {
             var (rate, gc) = PipelineMode.MaxThroughput(mix, setup, mix.Measured.Length);
-            Console.WriteLine($"run {run + 1}: {rate:N0} commands/s  {gc}  (layout {options.Layout}, {options.Wait} waits, durability {options.Durability})");
+            var (batches, commands, bytes) = PipelineMode.LastJournal;
+            Console.WriteLine($"run {run + 1}: {rate:N0} commands/s  {gc}  (layout {options.Layout}, {options.Wait} waits, durability {options.Durability}); " +
+                $"journal {batches:N0} batches, {commands / (double)Math.Max(1, batches):F0} commands and {bytes / (double)Math.Max(1, batches):F0} B per batch");
         }
         return 0;
     }

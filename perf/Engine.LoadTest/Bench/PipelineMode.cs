@@ -96,6 +96,9 @@ public static class PipelineMode
             OpenLoop.IsSaturated(rate, achieved), gc);
     }
 
+    /// <summary>The journal's batches, commands and bytes after the last <see cref="MaxThroughput"/> run (setup included).</summary>
+    public static (long Batches, long Commands, long Bytes) LastJournal { get; private set; }
+
     /// <summary>Commands per second through the whole pipeline with the producer publishing as fast as the ring lets it.</summary>
     public static (double Rate, GcReport Gc) MaxThroughput(ExchangeCoreMix mix, PipelineSetup setup, int count, int batch = 256)
     {
@@ -122,6 +125,7 @@ public static class PipelineMode
         run.WaitAnswered(mix.FirstMeasuredSequence + count - 1);
         var seconds = (run.Recorder.LastAnswerTicks - start) / (double)Stopwatch.Frequency;
         var producer = window.End();
+        if (run.Journal != null) LastJournal = (run.Journal.Batches, run.Journal.Commands, run.Journal.BytesWritten);
         return (count / seconds, new GcReport(GC.CollectionCount(0) - gen.Item1, GC.CollectionCount(1) - gen.Item2,
             GC.CollectionCount(2) - gen.Item3, producer.AllocatedBytes));
     }
@@ -152,6 +156,7 @@ public static class PipelineMode
                 Engine = ExchangeCoreMix.CreateConfig(),
                 Layout = setup.PipelineLayout,
             };
+            Journal = journal;
             Pipeline = new EnginePipeline<LatencyRecorder>(options, Recorder, journal, firstSequence: 1);
             Pipeline.Start();
             foreach (var command in mix.Setup) Pipeline.Submit(command);
@@ -161,6 +166,8 @@ public static class PipelineMode
         public EnginePipeline<LatencyRecorder> Pipeline { get; }
 
         public LatencyRecorder Recorder { get; }
+
+        public JournalWriter? Journal { get; }
 
         public void WaitAnswered(long inputSequence)
         {
