@@ -11,7 +11,7 @@ public static class InProcessSuite
     {
         var seconds = options.Quick ? 0.25 : 2.0;
         var runs = options.Quick ? 1 : 3;
-        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout);
+        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait);
         report.Configuration["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         report.Configuration["window per rate"] = $"{seconds} s of commands (at most the generated {mix.Measured.Length:N0}), the first 10% unrecorded";
         report.Configuration["latency"] = "from each command's intended send time (open loop, coordinated omission corrected) to the end of its batch's flush (logic) / to its first event at the publisher (pipeline); HdrHistogram, ns, 3 digits";
@@ -22,7 +22,7 @@ public static class InProcessSuite
                 ? $"producer thread (paced, Thread.Yield between batches) → input ring {setup.InputRingSize:N0} (multi-producer) → logic → output ring → one thread that journals the commands behind each batch of results, then publishes them (two hot threads)"
                 : $"producer thread (paced, Thread.Yield between batches) → input ring {setup.InputRingSize:N0} (multi-producer) → logic ∥ journal → output ring → publisher behind the durability gate (three threads)";
             report.Configuration["layout"] = options.Layout;
-            report.Configuration["wait strategy"] = options.Wait;
+            report.Configuration["wait strategy"] = options.PublisherWait == null ? options.Wait : $"{options.Wait} (logic), {options.PublisherWait} (publishing thread)";
             report.Configuration["durability"] = options.Durability;
         }
 

@@ -15,7 +15,9 @@ namespace Engine.LoadTest.Bench;
 /// <param name="Durability">Journal durability (none, flush, fsync), or "off" for no journal at all.</param>
 /// <param name="InputRingSize">Input ring slots.</param>
 /// <param name="Layout">"two" (journal then publish) or "three" (journal beside the logic, gated publisher).</param>
-public sealed record PipelineSetup(string Wait, string Durability, string Layout = "two", int InputRingSize = 1 << 16)
+/// <param name="PublisherWait">Wait strategy of the publishing thread (journal-and-publish, or the gated publisher); null: <paramref name="Wait"/>.</param>
+/// <param name="InputRingSize">Input ring slots; the output ring gets twice as many.</param>
+public sealed record PipelineSetup(string Wait, string Durability, string Layout = "two", int InputRingSize = 1 << 16, string? PublisherWait = null)
 {
     /// <summary>The engine's layout for <see cref="Layout"/>.</summary>
     public PipelineLayout PipelineLayout => Layout switch
@@ -26,13 +28,18 @@ public sealed record PipelineSetup(string Wait, string Durability, string Layout
     };
 
     /// <summary>A fresh wait strategy of the configured kind.</summary>
-    public IWaitStrategy NewWait() => Wait switch
+    public IWaitStrategy NewWait() => NewWait(Wait);
+
+    /// <summary>A fresh wait strategy for the publishing thread.</summary>
+    public IWaitStrategy NewPublisherWait() => NewWait(PublisherWait ?? Wait);
+
+    private static IWaitStrategy NewWait(string wait) => wait switch
     {
         "blocking" => new BlockingWaitStrategy(),
         "sleeping" => new SleepingWaitStrategy(),
         "yielding" => new YieldingWaitStrategy(),
         "spin" => new BusySpinWaitStrategy(),
-        _ => throw new ArgumentException($"--wait {Wait}: blocking, sleeping, yielding or spin"),
+        _ => throw new ArgumentException($"wait strategy {wait}: blocking, sleeping, yielding or spin"),
     };
 }
 
@@ -151,8 +158,9 @@ public static class PipelineMode
             var options = new PipelineOptions
             {
                 InputRingSize = setup.InputRingSize,
+                OutputRingSize = 2 * setup.InputRingSize,
                 InputWait = setup.NewWait,
-                OutputWait = setup.NewWait,
+                OutputWait = setup.NewPublisherWait,
                 Engine = ExchangeCoreMix.CreateConfig(),
                 Layout = setup.PipelineLayout,
             };

@@ -24,6 +24,12 @@ public sealed class LoadTestOptions
 
     /// <summary>TCP test: journal durability (none, flush, fsync).</summary>
     public string Durability { get; private set; } = "flush";
+    /// <summary>Bench: wait strategy of the pipeline's publishing thread (null: the same as <see cref="Wait"/>).</summary>
+    public string? PublisherWait { get; private set; }
+
+    /// <summary>Bench: input ring slots of the pipeline (the output ring gets twice as many); null: the engine's default.</summary>
+    public int? Ring { get; private set; }
+
     /// <summary>Bench: the pipeline's thread layout (two: journal then publish; three: journal beside the logic).</summary>
     public string Layout { get; private set; } = "two";
 
@@ -52,6 +58,8 @@ public sealed class LoadTestOptions
                 case "--scenario": o.Scenario = ParseText(args, ref i); break;
                 case "--durability": o.Durability = ParseText(args, ref i); break;
                 case "--wait": o.Wait = ParseText(args, ref i); break;
+                case "--publisher-wait": o.PublisherWait = ParseText(args, ref i); break;
+                case "--ring": o.Ring = ParseCount(args, ref i); break;
                 case "--layout": o.Layout = ParseText(args, ref i); break;
                 case "--out": o.Out = ParseText(args, ref i); break;
                 case var positional when !positional.StartsWith('-') && o.Scenario == null: o.Scenario = positional; break;
