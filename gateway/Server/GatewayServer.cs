@@ -54,6 +54,7 @@ public sealed class GatewayServer : IAsyncDisposable, IEngineGauges
             OutputRingSize = options.OutputRingSize,
             InputWait = options.InputWait,
             OutputWait = options.OutputWait,
+            Layout = options.Layout,
             Engine = options.Engine,
         };
         if (options.DataDirectory != null)

@@ -1,5 +1,6 @@
 using System.Net;
 using Engine.Logic;
+using Engine.Pipeline;
 using Engine.Ring;
 using Journal;
 
@@ -32,6 +33,8 @@ public sealed class ServerOptions
     public Func<IWaitStrategy> InputWait { get; init; } = () => new BlockingWaitStrategy();
     /// <summary>Wait strategy of the publisher thread.</summary>
     public Func<IWaitStrategy> OutputWait { get; init; } = () => new BlockingWaitStrategy();
+    /// <summary>Thread layout of the engine behind the server (journal then publish on one thread by default).</summary>
+    public PipelineLayout Layout { get; init; } = PipelineLayout.JournalThenPublish;
     /// <summary>Business-logic capacities.</summary>
     public EngineConfig Engine { get; init; } = new();
     /// <summary>Where the server writes its log lines (recovery, sessions, faults); null: nowhere.</summary>

@@ -107,7 +107,7 @@ public sealed class BenchTest : ILoadTest
     }
 
     private static string CommandLine(string suite, LoadTestOptions options) =>
-        $"./run-engine.sh bench {suite}{(options.Quick ? " --quick" : "")} --wait {options.Wait} --durability {options.Durability}{(suite == "pipeline" ? $" --layout {options.Layout}" : "")}{(options.PublisherWait != null ? $" --publisher-wait {options.PublisherWait}" : "")}";
+        $"./run-engine.sh bench {suite}{(options.Quick ? " --quick" : "")} --wait {options.Wait} --durability {options.Durability}{(suite is "pipeline" or "tcp" ? $" --layout {options.Layout}" : "")}{(options.PublisherWait != null ? $" --publisher-wait {options.PublisherWait}" : "")}";
 
     /// <summary><c>perf/results</c> of the repository this runs from (found by walking up to Engine.sln), else ./results.</summary>
     public static string ResultsDirectory()

@@ -83,6 +83,7 @@ public sealed class GatewayTcpTest : ILoadTest
         report.Configuration["server"] = "in process, loopback TCP, rings 64K in / 128K out, journal in a temporary directory";
         report.Configuration["wait strategy"] = options.Wait;
         report.Configuration["durability"] = options.Durability;
+        report.Configuration["layout"] = options.Layout;
         report.Configuration["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         report.Configuration["orders"] = "IOC buys below an empty ask side: Accepted then Canceled, no state left behind";
         report.Configuration["rates"] = "open loop from one connection, latency from each order's intended send time to its Accepted (coordinated omission corrected), first 20% unrecorded";
@@ -128,6 +129,7 @@ public sealed class GatewayTcpTest : ILoadTest
             Durability = durability,
             InputWait = wait,
             OutputWait = wait,
+            Layout = new PipelineSetup(options.Wait, options.Durability, options.Layout).PipelineLayout,
         }, config.SetupCommands());
         // wait for the setup to be processed before measuring
         using (var probe = new BenchConnection(server.Port, "bench-key-0")) probe.ReadResponseTo(BenchConnection.IocBuy(FirstBenchAccount, 1));
@@ -203,15 +205,23 @@ public sealed class GatewayTcpTest : ILoadTest
             var firstId = nextId;
             nextId += total;
             var warm = total / 5;
+            Exception? lost = null;
+            var acked = 0;
             var receiver = new Thread(() =>
             {
-                var acked = 0;
-                while (acked < total)
+                try
                 {
-                    if (connection.ReadFrame(out var e) != MessageType.Event || e.Type != EventType.Accepted) continue;
-                    var i = (int)(e.ClientOrderId - firstId);
-                    acked++;
-                    if (i >= warm) histogram.RecordValue(Math.Max(0, Nanos(Stopwatch.GetTimestamp() - Volatile.Read(ref intended[i]))));
+                    while (acked < total)
+                    {
+                        if (connection.ReadFrame(out var e) != MessageType.Event || e.Type != EventType.Accepted) continue;
+                        var i = (int)(e.ClientOrderId - firstId);
+                        acked++;
+                        if (i >= warm) histogram.RecordValue(Math.Max(0, Nanos(Stopwatch.GetTimestamp() - Volatile.Read(ref intended[i]))));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or SocketException)
+                {
+                    lost = ex; // the server cut the connection off (a client that does not read fast enough is a slow consumer)
                 }
             }) { Name = "receiver" };
             var gen = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -234,9 +244,25 @@ public sealed class GatewayTcpTest : ILoadTest
                     connection.Add(BenchConnection.IocBuy(FirstBenchAccount + 1, firstId + sent));
                     sent++;
                 }
-                connection.Send();
+                try
+                {
+                    connection.Send();
+                }
+                catch (SocketException ex)
+                {
+                    lost ??= ex;
+                    break;
+                }
             }
             receiver.Join();
+            if (lost != null)
+            {
+                var message = $"tcp {OpenLoop.RateLabel(rate)}/s: the server cut the connection off after {acked:N0} of {total:N0} answers " +
+                    $"(its outbound buffer passed the slow-consumer limit: the client did not read {rate:N0} answers/s fast enough); higher rates not run";
+                Console.WriteLine(message);
+                report?.Flags.Add(message);
+                break;
+            }
             var elapsed = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
             var achieved = total / elapsed;
             Console.WriteLine($"{rate,10:N0} {achieved,12:N0} {Us(histogram, 50)} {Us(histogram, 90)} {Us(histogram, 99)} {Us(histogram, 99.9)} {Us(histogram, 99.99)} {Us(histogram.GetMaxValue())}");
