@@ -50,6 +50,9 @@ public static class MicroSuite
             }
         }
         outDirectory ??= ResultsDirectory();
+        Directory.CreateDirectory(outDirectory);
+        var logPath = Path.Combine(outDirectory, "micro.log");
+        using var log = new StreamLogger(logPath);
         var clock = Stopwatch.StartNew();
         var job = (quick
                 ? Job.Default.WithWarmupCount(1).WithIterationCount(3).WithIterationTime(TimeInterval.FromMilliseconds(100))
@@ -61,7 +64,8 @@ public static class MicroSuite
             .AddJob(job)
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumnProvider(DefaultColumnProviders.Instance)
-            .AddLogger(ConsoleLogger.Default)
+            .AddLogger(log)
+            .AddLogger(new ProgressLogger(Console.Out))
             .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
         if (quick) config = config.AddFilter(new SimpleFilter(QuickSelection));
         Type[] types = [typeof(RingBufferBenchmarks), typeof(FrameCodecBenchmarks), typeof(OrderBookBenchmarks), typeof(MarginBenchmarks), typeof(JournalEncodeBenchmarks)];
@@ -104,13 +108,12 @@ public static class MicroSuite
         if (quick && result.Benchmarks.Any(b => b.AllocatedBytes > 0))
             result.Flags.Add("quick job: for a benchmark of a millisecond or more, 3 short iterations run few operations, so the harness's own per-iteration allocations can show up per operation; the full job is the reference for allocation");
         result.Configuration["wall time"] = $"{clock.Elapsed.TotalSeconds:F1} s";
-        Directory.CreateDirectory(outDirectory);
         var json = Path.Combine(outDirectory, "micro.json");
         var svg = Path.Combine(outDirectory, "micro.svg");
         MicroReportWriter.WriteJson(result, json);
         MicroReportWriter.WriteSvg(result, svg);
         MicroReportWriter.PrintTable(result, Console.Out);
-        Console.WriteLine($"wrote {json} and {svg}");
+        Console.WriteLine($"wrote {json} and {svg} (BenchmarkDotNet's own log: {logPath})");
         return failed ? 1 : 0;
     }
 
@@ -134,6 +137,48 @@ public static class MicroSuite
                 if (File.Exists(Path.Combine(dir.FullName, "Engine.sln"))) return Path.Combine(dir.FullName, "perf", "results");
         return Path.Combine(Environment.CurrentDirectory, "results");
     }
+}
+
+/// <summary>
+/// Passes to the console only BenchmarkDotNet's line naming each benchmark as it starts, and errors, so the suite shows
+/// progress in a few lines; everything else goes to <c>micro.log</c>.
+/// </summary>
+internal sealed class ProgressLogger(TextWriter console) : ILogger
+{
+    private const string BenchmarkPrefix = "// Benchmark: ";
+
+    /// <inheritdoc />
+    public string Id => nameof(ProgressLogger);
+
+    /// <inheritdoc />
+    public int Priority => 0;
+
+    /// <inheritdoc />
+    public void Write(LogKind logKind, string text) => WriteLine(logKind, text);
+
+    /// <inheritdoc />
+    public void WriteLine()
+    {
+    }
+
+    /// <inheritdoc />
+    public void WriteLine(LogKind logKind, string text)
+    {
+        if (logKind == LogKind.Error && !text.Contains("No exporters defined", StringComparison.Ordinal))
+        {
+            console.WriteLine($"  error: {text}");
+        }
+        else if (text.StartsWith(BenchmarkPrefix, StringComparison.Ordinal))
+        {
+            // "// Benchmark: Type.Method: job(...)": keep the case's name
+            var name = text[BenchmarkPrefix.Length..];
+            var job = name.LastIndexOf(": ", StringComparison.Ordinal);
+            console.WriteLine($"  running {(job > 0 ? name[..job] : name)}");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Flush() => console.Flush();
 }
 
 /// <summary>The micro suite's results, as written to <c>micro.json</c>.</summary>
