@@ -12,7 +12,7 @@ stale() {
     \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' \) -newer "$exe" -print -quit)" ]
 }
 if [ "${1:-}" = "bench" ]; then
-  # run-engine.sh bench [all|micro|logic|pipeline|tcp|e2e] [--quick] [--wait W] [--durability D] [--layout two|three] [--out DIR]
+  # run-engine.sh bench [all|micro|logic|pipeline|tcp|e2e] [--quick] [--wait W] [--durability D] [--layout two|three] [--publisher-wait W] [--ring N] [--pin] [--out DIR]
   shift
   suite=all
   if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then suite="$1"; shift; fi

@@ -87,7 +87,7 @@ public sealed class BenchTest : ILoadTest
     private static int ProfileTarget(LoadTestOptions options)
     {
         var mix = GenerateMix(options.Quick);
-        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait);
+        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait, options.Pin);
         for (var run = 0; run < options.Runs; run++)
         {
             var (rate, gc) = PipelineMode.MaxThroughput(mix, setup, mix.Measured.Length);
@@ -107,7 +107,7 @@ public sealed class BenchTest : ILoadTest
     }
 
     private static string CommandLine(string suite, LoadTestOptions options) =>
-        $"./run-engine.sh bench {suite}{(options.Quick ? " --quick" : "")} --wait {options.Wait} --durability {options.Durability}{(suite is "pipeline" or "tcp" ? $" --layout {options.Layout}" : "")}{(options.PublisherWait != null ? $" --publisher-wait {options.PublisherWait}" : "")}";
+        $"./run-engine.sh bench {suite}{(options.Quick ? " --quick" : "")} --wait {options.Wait} --durability {options.Durability}{(suite is "pipeline" or "tcp" ? $" --layout {options.Layout}" : "")}{(options.PublisherWait != null ? $" --publisher-wait {options.PublisherWait}" : "")}{(options.Pin ? " --pin" : "")}";
 
     /// <summary><c>perf/results</c> of the repository this runs from (found by walking up to Engine.sln), else ./results.</summary>
     public static string ResultsDirectory()

@@ -11,7 +11,7 @@ public static class InProcessSuite
     {
         var seconds = options.Quick ? 0.25 : 2.0;
         var runs = options.Quick ? 1 : 3;
-        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait);
+        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait, options.Pin);
         report.Configuration["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         report.Configuration["window per rate"] = $"{seconds} s of commands (at most the generated {mix.Measured.Length:N0}), the first 10% unrecorded";
         report.Configuration["latency"] = "from each command's intended send time (open loop, coordinated omission corrected) to the end of its batch's flush (logic) / to its first event at the publisher (pipeline); HdrHistogram, ns, 3 digits";
@@ -24,6 +24,9 @@ public static class InProcessSuite
             report.Configuration["layout"] = options.Layout;
             report.Configuration["wait strategy"] = options.PublisherWait == null ? options.Wait : $"{options.Wait} (logic), {options.PublisherWait} (publishing thread)";
             report.Configuration["durability"] = options.Durability;
+            report.Configuration["pinning"] = options.Pin
+                ? $"logic thread alone on CPU {ThreadPinning.LogicCpu}; producer, journal and publisher threads on the other CPUs (--pin)"
+                : "none: the OS places threads";
         }
 
         // warm-up: every measured loop and the engine's code reach tier-1 before any window counts

@@ -17,7 +17,8 @@ namespace Engine.LoadTest.Bench;
 /// <param name="Layout">"two" (journal then publish) or "three" (journal beside the logic, gated publisher).</param>
 /// <param name="PublisherWait">Wait strategy of the publishing thread (journal-and-publish, or the gated publisher); null: <paramref name="Wait"/>.</param>
 /// <param name="InputRingSize">Input ring slots; the output ring gets twice as many.</param>
-public sealed record PipelineSetup(string Wait, string Durability, string Layout = "two", int InputRingSize = 1 << 16, string? PublisherWait = null)
+/// <param name="Pin">Logic thread alone on the last CPU; producer, journal and publisher on the others (<see cref="ThreadPinning"/>).</param>
+public sealed record PipelineSetup(string Wait, string Durability, string Layout = "two", int InputRingSize = 1 << 16, string? PublisherWait = null, bool Pin = false)
 {
     /// <summary>The engine's layout for <see cref="Layout"/>.</summary>
     public PipelineLayout PipelineLayout => Layout switch
@@ -141,6 +142,7 @@ public static class PipelineMode
     private sealed class PipelineRun : IDisposable
     {
         private readonly string? _directory;
+        private bool _pinned;
 
         public PipelineRun(ExchangeCoreMix mix, PipelineSetup setup)
         {
@@ -167,6 +169,7 @@ public static class PipelineMode
             Journal = journal;
             Pipeline = new EnginePipeline<LatencyRecorder>(options, Recorder, journal, firstSequence: 1);
             Pipeline.Start();
+            if (setup.Pin) Pin();
             foreach (var command in mix.Setup) Pipeline.Submit(command);
             WaitAnswered(mix.Setup.Length);
         }
@@ -187,8 +190,21 @@ public static class PipelineMode
             }
         }
 
+        private void Pin()
+        {
+            if (!ThreadPinning.Supported) throw new PlatformNotSupportedException("--pin needs Linux and at least 2 CPUs");
+            // the engine's hot threads only: moving the runtime's own threads onto the shared CPU measured worse
+            if (ThreadPinning.PinByName("engine-logic", 1UL << ThreadPinning.LogicCpu) != 1)
+                throw new InvalidOperationException("--pin: the logic thread was not found by name");
+            ThreadPinning.PinByName("engine-journal", ThreadPinning.OthersMask);
+            ThreadPinning.PinByName("engine-publish", ThreadPinning.OthersMask);
+            ThreadPinning.PinCurrent(ThreadPinning.OthersMask); // the producer
+            _pinned = true;
+        }
+
         public void Dispose()
         {
+            if (_pinned) ThreadPinning.PinCurrent(ThreadPinning.AllMask);
             Pipeline.Stop(TimeSpan.FromSeconds(30));
             if (_directory != null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         }

@@ -33,6 +33,9 @@ public sealed class LoadTestOptions
     /// <summary>Bench: the pipeline's thread layout (two: journal then publish; three: journal beside the logic).</summary>
     public string Layout { get; private set; } = "two";
 
+    /// <summary>Gets a value indicating whether the pipeline's logic thread runs alone on the last CPU, the other hot threads on the rest (<c>--pin</c>, Linux).</summary>
+    public bool Pin { get; private set; }
+
     /// <summary>Bench: the directory results are written to (null: perf/results of the repository).</summary>
     public string? Out { get; private set; }
 
@@ -61,6 +64,7 @@ public sealed class LoadTestOptions
                 case "--publisher-wait": o.PublisherWait = ParseText(args, ref i); break;
                 case "--ring": o.Ring = ParseCount(args, ref i); break;
                 case "--layout": o.Layout = ParseText(args, ref i); break;
+                case "--pin": o.Pin = true; break;
                 case "--out": o.Out = ParseText(args, ref i); break;
                 case var positional when !positional.StartsWith('-') && o.Scenario == null: o.Scenario = positional; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
