@@ -87,12 +87,12 @@ public sealed class BenchTest : ILoadTest
     private static int ProfileTarget(LoadTestOptions options)
     {
         var mix = GenerateMix(options.Quick);
-        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait, options.Pin);
+        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait, options.Pin, options.JournalRaw);
         for (var run = 0; run < options.Runs; run++)
         {
             var (rate, gc) = PipelineMode.MaxThroughput(mix, setup, mix.Measured.Length);
             var (batches, commands, bytes) = PipelineMode.LastJournal;
-            Console.WriteLine($"run {run + 1}: {rate:N0} commands/s  {gc}  (layout {options.Layout}, {options.Wait} waits, durability {options.Durability}); " +
+            Console.WriteLine($"run {run + 1}: {rate:N0} commands/s  {gc}  (layout {options.Layout}, {options.Wait} waits, durability {options.Durability}{(options.JournalRaw ? ", raw batches" : "")}{(options.Pin ? ", pinned" : "")}); " +
                 $"journal {batches:N0} batches, {commands / (double)Math.Max(1, batches):F0} commands and {bytes / (double)Math.Max(1, batches):F0} B per batch");
         }
         return 0;
@@ -107,7 +107,7 @@ public sealed class BenchTest : ILoadTest
     }
 
     private static string CommandLine(string suite, LoadTestOptions options) =>
-        $"./run-engine.sh bench {suite}{(options.Quick ? " --quick" : "")} --wait {options.Wait} --durability {options.Durability}{(suite is "pipeline" or "tcp" ? $" --layout {options.Layout}" : "")}{(options.PublisherWait != null ? $" --publisher-wait {options.PublisherWait}" : "")}{(options.Pin ? " --pin" : "")}";
+        $"./run-engine.sh bench {suite}{(options.Quick ? " --quick" : "")} --wait {options.Wait} --durability {options.Durability}{(suite is "pipeline" or "tcp" ? $" --layout {options.Layout}" : "")}{(options.PublisherWait != null ? $" --publisher-wait {options.PublisherWait}" : "")}{(options.Pin ? " --pin" : "")}{(options.JournalRaw ? " --journal-raw" : "")}";
 
     /// <summary><c>perf/results</c> of the repository this runs from (found by walking up to Engine.sln), else ./results.</summary>
     public static string ResultsDirectory()

@@ -11,7 +11,7 @@ public static class InProcessSuite
     {
         var seconds = options.Quick ? 0.25 : 2.0;
         var runs = options.Quick ? 1 : 3;
-        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait, options.Pin);
+        var setup = new PipelineSetup(options.Wait, options.Durability, options.Layout, options.Ring ?? new Engine.Pipeline.PipelineOptions().InputRingSize, options.PublisherWait, options.Pin, options.JournalRaw);
         report.Configuration["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         report.Configuration["window per rate"] = $"{seconds} s of commands (at most the generated {mix.Measured.Length:N0}), the first 10% unrecorded";
         report.Configuration["latency"] = "from each command's intended send time (open loop, coordinated omission corrected) to the end of its batch's flush (logic) / to its first event at the publisher (pipeline); HdrHistogram, ns, 3 digits";
@@ -23,7 +23,7 @@ public static class InProcessSuite
                 : $"producer thread (paced, Thread.Yield between batches) → input ring {setup.InputRingSize:N0} (multi-producer) → logic ∥ journal → output ring → publisher behind the durability gate (three threads)";
             report.Configuration["layout"] = options.Layout;
             report.Configuration["wait strategy"] = options.PublisherWait == null ? options.Wait : $"{options.Wait} (logic), {options.PublisherWait} (publishing thread)";
-            report.Configuration["durability"] = options.Durability;
+            report.Configuration["durability"] = options.Durability + (options.JournalRaw ? ", batches stored uncompressed (--journal-raw)" : ", LZ4 batches");
             report.Configuration["pinning"] = options.Pin
                 ? $"logic thread alone on CPU {ThreadPinning.LogicCpu}; producer, journal and publisher threads on the other CPUs (--pin)"
                 : "none: the OS places threads";

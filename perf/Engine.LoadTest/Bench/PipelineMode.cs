@@ -18,7 +18,8 @@ namespace Engine.LoadTest.Bench;
 /// <param name="PublisherWait">Wait strategy of the publishing thread (journal-and-publish, or the gated publisher); null: <paramref name="Wait"/>.</param>
 /// <param name="InputRingSize">Input ring slots; the output ring gets twice as many.</param>
 /// <param name="Pin">Logic thread alone on the last CPU; producer, journal and publisher on the others (<see cref="ThreadPinning"/>).</param>
-public sealed record PipelineSetup(string Wait, string Durability, string Layout = "two", int InputRingSize = 1 << 16, string? PublisherWait = null, bool Pin = false)
+/// <param name="JournalRaw">The journal stores batches uncompressed (no LZ4).</param>
+public sealed record PipelineSetup(string Wait, string Durability, string Layout = "two", int InputRingSize = 1 << 16, string? PublisherWait = null, bool Pin = false, bool JournalRaw = false)
 {
     /// <summary>The engine's layout for <see cref="Layout"/>.</summary>
     public PipelineLayout PipelineLayout => Layout switch
@@ -155,6 +156,7 @@ public static class PipelineMode
                 {
                     Directory = _directory,
                     Durability = Enum.Parse<JournalDurability>(setup.Durability, ignoreCase: true),
+                    CompressMinBytes = setup.JournalRaw ? int.MaxValue : JournalWriterOptions.DefaultCompressMinBytes,
                 });
             }
             var options = new PipelineOptions

@@ -36,6 +36,9 @@ public sealed class LoadTestOptions
     /// <summary>Gets a value indicating whether the pipeline's logic thread runs alone on the last CPU, the other hot threads on the rest (<c>--pin</c>, Linux).</summary>
     public bool Pin { get; private set; }
 
+    /// <summary>Gets a value indicating whether the journal stores its batches uncompressed (<c>--journal-raw</c>: no LZ4, about 2.9× the bytes).</summary>
+    public bool JournalRaw { get; private set; }
+
     /// <summary>Bench: the directory results are written to (null: perf/results of the repository).</summary>
     public string? Out { get; private set; }
 
@@ -65,6 +68,7 @@ public sealed class LoadTestOptions
                 case "--ring": o.Ring = ParseCount(args, ref i); break;
                 case "--layout": o.Layout = ParseText(args, ref i); break;
                 case "--pin": o.Pin = true; break;
+                case "--journal-raw": o.JournalRaw = true; break;
                 case "--out": o.Out = ParseText(args, ref i); break;
                 case var positional when !positional.StartsWith('-') && o.Scenario == null: o.Scenario = positional; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
