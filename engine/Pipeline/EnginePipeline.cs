@@ -20,6 +20,12 @@ public sealed class PipelineOptions
     public PipelineLayout Layout { get; init; } = PipelineLayout.JournalThenPublish;
     /// <summary>Business-logic capacities.</summary>
     public EngineConfig Engine { get; init; } = new();
+    /// <summary>
+    /// When set (Linux), the logic thread runs alone on this CPU and the pipeline's other threads on every other CPU;
+    /// null leaves placement to the OS. With spinning or yielding waits this keeps a busy neighbour from taking the
+    /// logic's core for a scheduler slice (see <c>docs/benchmarks.md</c>).
+    /// </summary>
+    public int? LogicCpu { get; init; }
 }
 
 /// <summary>Thread layouts of a journaled pipeline.</summary>
@@ -64,6 +70,7 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     private Task? _logicTask;
     private Task? _publisherTask;
     private Task? _journalTask;
+    private readonly int? _logicCpu;
 
     /// <summary>Builds the pipeline; call <see cref="Start"/> before submitting.</summary>
     /// <param name="options">Sizes, wait strategies and engine capacities.</param>
@@ -78,6 +85,9 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     {
         if (options.OutputRingSize < 2 * options.Engine.EventBufferSize)
             throw new ArgumentException("the output ring must hold at least two event buffers");
+        if (options.LogicCpu is { } cpu && CpuAffinity.CheckDedicated(cpu) is { } why)
+            throw new ArgumentException($"LogicCpu: {why}", nameof(options));
+        _logicCpu = options.LogicCpu;
         _input = ValueRingBuffer<Command>.Create(ProducerType.Multi, options.InputRingSize, options.InputWait());
         _output = ValueRingBuffer<OutputEvent>.Create(ProducerType.Single, options.OutputRingSize, options.OutputWait());
         if (firstSequence > 0) _input.ResetTo(firstSequence - 1);
@@ -130,13 +140,44 @@ public sealed class EnginePipeline<TPublisher> : IDisposable
     /// <summary>Sequence of the last command the logic thread finished.</summary>
     public long ProcessedSequence => _logicProcessor.Sequence.Value;
 
-    /// <summary>Starts the logic and publisher threads.</summary>
+    /// <summary>Starts the logic and publisher threads (pinned first when <see cref="PipelineOptions.LogicCpu"/> is set).</summary>
+    /// <exception cref="InvalidOperationException">A thread could not be pinned; the pipeline is stopped.</exception>
     public void Start()
     {
-        _publisherTask = _publisher?.Start("engine-publisher") ?? _gatedPublisher?.Start("engine-publisher")
-            ?? _journalingPublisher!.Start("engine-journal-publisher");
-        _journalTask = _journalProcessor?.Start("engine-journal");
-        _logicTask = _logicProcessor.Start("engine-logic");
+        Action? pinLogic = null, pinOther = null;
+        using var pinned = new CountdownEvent(_logicCpu == null ? 0 : _journalProcessor == null ? 2 : 3);
+        string? pinError = null;
+        if (_logicCpu is { } cpu)
+        {
+            // each thread pins itself before its loop; Start waits for all of them and fails if any could not
+            Action Pin(ulong mask) => () =>
+            {
+                try
+                {
+                    CpuAffinity.PinCurrentThread(mask);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or PlatformNotSupportedException)
+                {
+                    Interlocked.CompareExchange(ref pinError, ex.Message, null);
+                }
+                finally
+                {
+                    pinned.Signal();
+                }
+            };
+            pinLogic = Pin(CpuAffinity.Only(cpu));
+            pinOther = Pin(CpuAffinity.AllBut(cpu));
+        }
+        _publisherTask = _publisher?.Start("engine-publisher", pinOther) ?? _gatedPublisher?.Start("engine-publisher", pinOther)
+            ?? _journalingPublisher!.Start("engine-journal-publisher", pinOther);
+        _journalTask = _journalProcessor?.Start("engine-journal", pinOther);
+        _logicTask = _logicProcessor.Start("engine-logic", pinLogic);
+        pinned.Wait();
+        if (pinError != null)
+        {
+            Stop(TimeSpan.FromSeconds(10));
+            throw new InvalidOperationException($"the pipeline's threads could not be pinned (LogicCpu {_logicCpu}): {pinError}");
+        }
     }
 
     /// <summary>Copies a command into the next input slot and publishes it; returns its sequence.</summary>

@@ -144,9 +144,11 @@ public sealed class ValueBatchEventProcessor<T, THandler>
 
     /// <summary>Starts the loop on a new dedicated background thread.</summary>
     /// <param name="threadName">Name of the thread; defaults to the handler type's name.</param>
+    /// <param name="onThreadStart">Runs on the new thread before the loop (CPU pinning); if it throws, the loop does
+    /// not run and the returned task faults with that exception.</param>
     /// <returns>A task that completes when the loop stops: faulted with the handler exception if it halted on one.</returns>
     /// <exception cref="InvalidOperationException">The processor is already running.</exception>
-    public Task Start(string? threadName = null)
+    public Task Start(string? threadName = null, Action? onThreadStart = null)
     {
         if (IsRunning)
         {
@@ -158,6 +160,7 @@ public sealed class ValueBatchEventProcessor<T, THandler>
         {
             try
             {
+                onThreadStart?.Invoke();
                 Run();
                 completion.SetResult();
             }

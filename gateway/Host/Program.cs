@@ -21,6 +21,7 @@ switch (command)
         Console.WriteLine("usage: run-engine.sh [serve [options] | demo | session | replay <dir> [--verify] | crash-child <dir> <seed> <commands> [none|flush|fsync] [rate] | client ...]");
         Console.WriteLine("  serve         (default) the engine as a TCP server on the embedded configuration; options:");
         Console.WriteLine("                --config file.json  --listen host:port  --data dir  --durability none|flush|fsync  --metrics host:port|off");
+        Console.WriteLine("                --wait blocking|sleeping|yielding|spin  --pin-logic CPU|off (Linux: the logic thread alone on that CPU)");
         Console.WriteLine("  demo          self-checking scenario over TCP: isolated vs cross through a BTC shock, then a restart from the journal");
         Console.WriteLine("  session       start the engine in process and run a scripted session, printing every event");
         Console.WriteLine("  replay        replay a journal directory offline: commands, seconds, commands/s, state and event hashes;");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Engine.Gateway.Metrics;
 using Engine.Gateway.Server;
 using Engine.Gateway.Server.Configuration;
@@ -5,7 +6,7 @@ using Engine.Gateway.Server.Configuration;
 namespace Gateway.Host;
 
 /// <summary>
-/// <c>run-engine.sh [serve] [--config file.json] [--listen host:port] [--data dir] [--durability none|flush|fsync] [--metrics host:port|off]</c>:
+/// <c>run-engine.sh [serve] [--config file.json] [--listen host:port] [--data dir] [--durability none|flush|fsync] [--metrics host:port|off] [--wait blocking|sleeping|yielding|spin] [--pin-logic CPU|off]</c>:
 /// the engine as a TCP server on the embedded default configuration or a JSON file; Ctrl-C stops it cleanly.
 /// </summary>
 internal static class ServeCommand
@@ -46,6 +47,7 @@ internal static class ServeCommand
             }
         }
         output.WriteLine($"engine listening on {options.Address}:{server.Port} (binary protocol v1, docs/protocol.md)");
+        output.WriteLine($"threads: {config.Wait} waits, " + (options.LogicCpu is { } cpu ? $"logic thread pinned alone on CPU {cpu}" : "placed by the OS"));
         output.WriteLine(options.DataDirectory == null
             ? "journal: off (nothing survives a restart)"
             : $"journal: {options.DataDirectory} (durability {options.Durability}); " +
@@ -78,7 +80,7 @@ internal static class ServeCommand
         return 0;
     }
 
-    private static readonly string[] _options = ["--config", "--listen", "--data", "--durability", "--metrics"];
+    private static readonly string[] _options = ["--config", "--listen", "--data", "--durability", "--metrics", "--wait", "--pin-logic"];
 
     internal static ServerConfiguration Configure(string[] args)
     {
@@ -90,6 +92,12 @@ internal static class ServeCommand
         config.Listen = Option(args, "--listen") ?? config.Listen;
         config.DataDirectory = Option(args, "--data") ?? config.DataDirectory;
         config.Durability = Option(args, "--durability") ?? config.Durability;
+        config.Wait = Option(args, "--wait") ?? config.Wait;
+        var pin = Option(args, "--pin-logic");
+        if (pin != null)
+            config.LogicCpu = pin == "off" ? null
+                : int.TryParse(pin, NumberStyles.None, CultureInfo.InvariantCulture, out var cpu) ? cpu
+                : throw new ArgumentException($"--pin-logic '{pin}' is not a CPU number or off");
         var metrics = Option(args, "--metrics");
         if (metrics != null) config.Metrics = metrics == "off" ? "" : metrics;
         config.Validate("command line");

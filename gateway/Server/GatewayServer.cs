@@ -56,6 +56,7 @@ public sealed class GatewayServer : IAsyncDisposable, IEngineGauges
             OutputWait = options.OutputWait,
             Layout = options.Layout,
             Engine = options.Engine,
+            LogicCpu = options.LogicCpu,
         };
         if (options.DataDirectory != null)
         {

@@ -37,6 +37,8 @@ public sealed class ServerOptions
     public PipelineLayout Layout { get; init; } = PipelineLayout.JournalThenPublish;
     /// <summary>Business-logic capacities.</summary>
     public EngineConfig Engine { get; init; } = new();
+    /// <summary>When set (Linux), the logic thread runs alone on this CPU (<see cref="PipelineOptions.LogicCpu"/>).</summary>
+    public int? LogicCpu { get; init; }
     /// <summary>Where the server writes its log lines (recovery, sessions, faults); null: nowhere.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Engine.Commands;
 using Engine.Gateway.Protocol;
+using Engine.Pipeline;
+using Engine.Ring;
 using Journal;
 
 namespace Engine.Gateway.Server.Configuration;
@@ -31,6 +33,10 @@ public sealed class ServerConfiguration
     public string DataDirectory { get; set; } = "./data";
     /// <summary>none, flush or fsync.</summary>
     public string Durability { get; set; } = "flush";
+    /// <summary>How the engine's threads wait for work: blocking (default), sleeping, yielding or spin.</summary>
+    public string Wait { get; set; } = "blocking";
+    /// <summary>When set (Linux), the CPU the logic thread runs on alone; null leaves placement to the OS.</summary>
+    public int? LogicCpu { get; set; }
     /// <summary>Default heartbeat interval, ms.</summary>
     public int HeartbeatMs { get; set; } = 5000;
     /// <summary>Slow-consumer limit in bytes.</summary>
@@ -82,6 +88,9 @@ public sealed class ServerConfiguration
         ParseEndpoint(Listen, nameof(Listen), source);
         if (!string.IsNullOrEmpty(Metrics)) ParseEndpoint(Metrics, nameof(Metrics), source);
         ParseDurability(Durability, source);
+        ParseWait(Wait, source);
+        if (LogicCpu is { } cpu && CpuAffinity.CheckDedicated(cpu) is { } why)
+            throw new ConfigurationException($"{source}: logicCpu {cpu}: {why}");
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in Accounts)
             if (!string.IsNullOrEmpty(a.Name) && !names.Add(a.Name)) throw new ConfigurationException($"{source}: account name '{a.Name}' is used twice");
@@ -113,6 +122,9 @@ public sealed class ServerConfiguration
             Port = port,
             DataDirectory = string.IsNullOrEmpty(DataDirectory) ? null : Path.GetFullPath(DataDirectory),
             Durability = ParseDurability(Durability, "configuration"),
+            InputWait = ParseWait(Wait, "configuration"),
+            OutputWait = ParseWait(Wait, "configuration"),
+            LogicCpu = LogicCpu,
             DefaultHeartbeatMs = HeartbeatMs,
             OutboundLimitBytes = OutboundLimitBytes,
             Keys = Keys.Select(k => new AccessKey(k.Key, ResolveRoles(k, "configuration"),
@@ -186,6 +198,15 @@ public sealed class ServerConfiguration
             throw new ConfigurationException($"{source}: {name} '{text}' is not an address:port");
         return (endpoint.Address, endpoint.Port);
     }
+
+    private static Func<IWaitStrategy> ParseWait(string text, string source) => text switch
+    {
+        "blocking" => () => new BlockingWaitStrategy(),
+        "sleeping" => () => new SleepingWaitStrategy(),
+        "yielding" => () => new YieldingWaitStrategy(),
+        "spin" => () => new BusySpinWaitStrategy(),
+        _ => throw new ConfigurationException($"{source}: wait '{text}' is not blocking, sleeping, yielding or spin"),
+    };
 
     private static JournalDurability ParseDurability(string text, string source) =>
         Enum.TryParse<JournalDurability>(text, ignoreCase: true, out var d) && Enum.IsDefined(d)

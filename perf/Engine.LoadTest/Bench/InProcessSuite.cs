@@ -25,7 +25,7 @@ public static class InProcessSuite
             report.Configuration["wait strategy"] = options.PublisherWait == null ? options.Wait : $"{options.Wait} (logic), {options.PublisherWait} (publishing thread)";
             report.Configuration["durability"] = options.Durability + (options.JournalRaw ? ", batches stored uncompressed (--journal-raw)" : ", LZ4 batches");
             report.Configuration["pinning"] = options.Pin
-                ? $"logic thread alone on CPU {ThreadPinning.LogicCpu}; producer, journal and publisher threads on the other CPUs (--pin)"
+                ? $"logic thread alone on CPU {Environment.ProcessorCount - 1}; producer, journal and publisher threads on the other CPUs (--pin)"
                 : "none: the OS places threads";
         }
 

@@ -17,7 +17,7 @@ namespace Engine.LoadTest.Bench;
 /// <param name="Layout">"two" (journal then publish) or "three" (journal beside the logic, gated publisher).</param>
 /// <param name="PublisherWait">Wait strategy of the publishing thread (journal-and-publish, or the gated publisher); null: <paramref name="Wait"/>.</param>
 /// <param name="InputRingSize">Input ring slots; the output ring gets twice as many.</param>
-/// <param name="Pin">Logic thread alone on the last CPU; producer, journal and publisher on the others (<see cref="ThreadPinning"/>).</param>
+/// <param name="Pin">Logic thread alone on the last CPU (<see cref="PipelineOptions.LogicCpu"/>); producer, journal and publisher on the others.</param>
 /// <param name="JournalRaw">The journal stores batches uncompressed (no LZ4).</param>
 public sealed record PipelineSetup(string Wait, string Durability, string Layout = "two", int InputRingSize = 1 << 16, string? PublisherWait = null, bool Pin = false, bool JournalRaw = false)
 {
@@ -145,6 +145,9 @@ public static class PipelineMode
         private readonly string? _directory;
         private bool _pinned;
 
+        /// <summary>The CPU <c>--pin</c> gives the logic thread: the last one.</summary>
+        public static int LogicCpu => Environment.ProcessorCount - 1;
+
         public PipelineRun(ExchangeCoreMix mix, PipelineSetup setup)
         {
             Recorder = new LatencyRecorder();
@@ -167,11 +170,17 @@ public static class PipelineMode
                 OutputWait = setup.NewPublisherWait,
                 Engine = ExchangeCoreMix.CreateConfig(),
                 Layout = setup.PipelineLayout,
+                LogicCpu = setup.Pin ? LogicCpu : null,
             };
             Journal = journal;
             Pipeline = new EnginePipeline<LatencyRecorder>(options, Recorder, journal, firstSequence: 1);
             Pipeline.Start();
-            if (setup.Pin) Pin();
+            if (setup.Pin)
+            {
+                // the pipeline pins its own threads (LogicCpu); the producer joins the non-logic CPUs
+                CpuAffinity.PinCurrentThread(CpuAffinity.AllBut(LogicCpu));
+                _pinned = true;
+            }
             foreach (var command in mix.Setup) Pipeline.Submit(command);
             WaitAnswered(mix.Setup.Length);
         }
@@ -192,21 +201,9 @@ public static class PipelineMode
             }
         }
 
-        private void Pin()
-        {
-            if (!ThreadPinning.Supported) throw new PlatformNotSupportedException("--pin needs Linux and at least 2 CPUs");
-            // the engine's hot threads only: moving the runtime's own threads onto the shared CPU measured worse
-            if (ThreadPinning.PinByName("engine-logic", 1UL << ThreadPinning.LogicCpu) != 1)
-                throw new InvalidOperationException("--pin: the logic thread was not found by name");
-            ThreadPinning.PinByName("engine-journal", ThreadPinning.OthersMask);
-            ThreadPinning.PinByName("engine-publish", ThreadPinning.OthersMask);
-            ThreadPinning.PinCurrent(ThreadPinning.OthersMask); // the producer
-            _pinned = true;
-        }
-
         public void Dispose()
         {
-            if (_pinned) ThreadPinning.PinCurrent(ThreadPinning.AllMask);
+            if (_pinned) CpuAffinity.PinCurrentThread(CpuAffinity.AllCpus);
             Pipeline.Stop(TimeSpan.FromSeconds(30));
             if (_directory != null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         }

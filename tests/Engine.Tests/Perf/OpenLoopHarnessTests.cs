@@ -1,5 +1,7 @@
 using Engine.LoadTest.Bench;
 using Engine.LoadTest.Support;
+using Engine.Pipeline;
+using Engine.Tests.Pipeline;
 
 namespace Engine.Tests.Perf;
 
@@ -60,55 +62,14 @@ public class OpenLoopHarnessTests
     [Platform("Linux")]
     public void ShouldPinTheLogicThreadAloneAndGiveTheProducerItsCpusBackWhenTheRunEnds()
     {
-        Assume.That(ThreadPinning.Supported, "needs at least 2 CPUs");
+        Assume.That(Environment.ProcessorCount, Is.GreaterThanOrEqualTo(2), "needs 2 CPUs");
         var setup = new PipelineSetup("blocking", "flush", InputRingSize: 1024, Pin: true);
         var series = PipelineMode.RunAtRate(_mix.Value, setup, rate: 20_000, count: 4_000, warmup: 400);
 
         Assert.That(series.Count, Is.EqualTo(3_600));
-        Assert.That(AllowedCpus(CurrentThreadId()), Is.EqualTo(ThreadPinning.AllMask), "the producer (this thread) is unpinned after the run");
+        Assert.That(PipelinePinningTests.AllowedCpus(PipelinePinningTests.CurrentThreadId()), Is.EqualTo(CpuAffinity.AllCpus),
+            "the producer (this thread) is unpinned after the run");
     }
-
-    [Test]
-    [Platform("Linux")]
-    public void ShouldPinOnlyTheThreadsWhoseNameStartsWithThePrefix()
-    {
-        Assume.That(ThreadPinning.Supported, "needs at least 2 CPUs");
-        using var started = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var tid = 0;
-        var thread = new Thread(() =>
-        {
-            tid = CurrentThreadId();
-            started.Set();
-            release.Wait();
-        }) { Name = "pin-probe-7f3a", IsBackground = true };
-        var mine = AllowedCpus(CurrentThreadId());
-        thread.Start();
-        started.Wait();
-        try
-        {
-            Assert.That(ThreadPinning.PinByName("pin-probe-7f3a", ThreadPinning.OthersMask), Is.EqualTo(1));
-            Assert.That(AllowedCpus(tid), Is.EqualTo(ThreadPinning.OthersMask));
-            Assert.That(AllowedCpus(CurrentThreadId()), Is.EqualTo(mine), "other threads untouched");
-            Assert.That(ThreadPinning.PinByName("no-thread-has-this-name", ThreadPinning.OthersMask), Is.Zero);
-        }
-        finally
-        {
-            release.Set();
-            thread.Join();
-        }
-    }
-
-    /// <summary>The CPU mask from <c>/proc/self/task/&lt;tid&gt;/status</c> (Cpus_allowed, hex).</summary>
-    private static ulong AllowedCpus(int tid)
-    {
-        var line = File.ReadLines($"/proc/self/task/{tid}/status").First(l => l.StartsWith("Cpus_allowed:", StringComparison.Ordinal));
-        var hex = line["Cpus_allowed:".Length..].Trim().Replace(",", "", StringComparison.Ordinal);
-        return Convert.ToUInt64(hex[^Math.Min(16, hex.Length)..], 16);
-    }
-
-    private static int CurrentThreadId() =>
-        int.Parse(Path.GetFileName(new DirectoryInfo("/proc/thread-self").ResolveLinkTarget(false)!.FullName), System.Globalization.CultureInfo.InvariantCulture);
 
     private static void AssertOrdered(Engine.LoadTest.Bench.Report.LatencySeries series)
     {
