@@ -6,17 +6,17 @@ namespace Engine.Pipeline;
 
 /// <summary>
 /// The second hot thread of the two-thread layout: it reads the output ring, and before it hands on an event it
-/// journals every input command up to the one that caused it (and on, up to what the logic has processed), so a
-/// result is released only once its command is durable.
+/// journals every input command up to the one that caused it (and on, up to everything producers have published), so
+/// a result is released only once its command is durable.
 /// </summary>
 /// <remarks>
 /// <para>The journal runs when results arrive rather than beside the logic: it then writes every command published so
 /// far (those behind the results and any after them, up to <c>maxBatch</c> per write), and its sequence gates the
-/// producers so no slot is overwritten before it is journaled. The gate of the three-thread layout is not needed: <see cref="ICommandJournal"/> makes a
-/// batch durable inside its end-of-batch call, on this thread.</para>
-/// <para>Every command produces at least one event (each request gets an answer), so the last event of a batch
-/// triggers the journaling of everything the logic finished before it. Commands finished after the last event are
-/// journaled with the next event, or on shutdown.</para>
+/// producers so no slot is overwritten before it is journaled. The gate of the three-thread layout is not needed:
+/// <see cref="ICommandJournal"/> makes a batch durable inside its end-of-batch call, on this thread.</para>
+/// <para>Every command produces at least one event (each request gets an answer), so every command is journaled by
+/// the time its own result is released. Commands the logic finished after the last event are journaled with the next
+/// event, or on shutdown.</para>
 /// </remarks>
 internal sealed class JournalingPublisher<TPublisher> : IValueEventHandler<OutputEvent>
     where TPublisher : IValueEventHandler<OutputEvent>
